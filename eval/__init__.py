@@ -1,0 +1,1 @@
+"""The evaluation harness: fixture reader, scorer, runner and the annotated fixtures."""

@@ -1,0 +1,1 @@
+"""Everything needed at inference time: document types, components, heads and save/load."""

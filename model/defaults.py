@@ -1,0 +1,36 @@
+"""The one place that names label sets, paths and defaults.
+
+Every other module imports from here, so a label or a default changes in exactly one spot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+Stance = Literal["support", "oppose", "neutral"]
+#: Stance toward North Korea–Russia cooperation, in the order the classifier's outputs use.
+STANCES: tuple[Stance, ...] = ("support", "oppose", "neutral")
+
+#: Confidence keys a predicted quote carries.
+CONFIDENCE_KEYS: tuple[str, ...] = ("quote", "speaker")
+
+#: Double quotation marks: straight, and curly open/close.
+DOUBLE_MARKS = '"\u201c\u201d'
+#: Single marks, only used in headlines and inside other quotes (ANNOTATION.md).
+SINGLE_MARKS = "'\u2018\u2019"
+
+#: The shipped fine-tuned model lives inside the installed `quotestance.model` package.
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default"
+#: Hand-written annotated fixtures (train/dev/test) inside `quotestance.eval`; the same
+#: relative path holds for editable and regular installs.
+FIXTURES_DIR = Path(__file__).resolve().parent.parent / "eval" / "fixtures"
+#: Data files (speaker registry, quote bank, patterns) of the synthetic generator.
+GENERATOR_DATA_DIR = Path(__file__).resolve().parent.parent / "training" / "data"
+#: Example article used by `make demo`.
+EXAMPLE_ARTICLE = FIXTURES_DIR / "example.txt"
+
+#: Name of the rule baseline, accepted wherever a model name is.
+RULES_MODEL = "rules"
+#: Name that means "the shipped fine-tuned model".
+DEFAULT_MODEL = "default"

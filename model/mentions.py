@@ -1,0 +1,137 @@
+"""Mentions of possible speakers and how they resolve to an entity's fullest name.
+
+Shared by the rule baseline and the transformer: both need candidate mentions (names,
+organisations, pronouns, role nouns) and a way to turn "Singh", "she" or "the
+spokesman" into "Sabrina Singh".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+REPORTING_VERBS = frozenset(
+    """said says say told tells added adds wrote writes stated states warned warns noted notes argued
+    argues insisted insists declared declares asserted asserts claimed claims explained explains stressed
+    stresses emphasized emphasised emphasises emphasizes urged urges continued continues replied replies
+    responded countered observed acknowledged admitted announced announces reported reports cautioned
+    cautions remarked recalled posted tweeted commented quipped concluded predicted pledged vowed promised
+    suggested suggests maintained maintains affirmed confirmed confirms denied denies alleged charged
+    lamented complained boasted conceded accused criticized criticised condemned condemns described
+    describes called calls labelled labeled branded dismissed dismisses hailed praised praises welcomed
+    welcomes blasted slammed ruled committed agreed pointed quoted""".split()
+)
+PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "him": "m", "her": "f", "we": "p", "i": "s"}
+#: Lower-case words that name a role; "the spokesman said" refers back through them.
+ROLE_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson president minister ministry leader official officials envoy
+    ambassador chief secretary adviser advisor lawmaker lawmakers general commander premier chancellor
+    analyst analysts diplomat diplomats agency office statement source sources expert experts researcher
+    director head chairman chairwoman senator governor mayor professor agency's ministry's council
+    committee department service government kremlin pentagon observer veteran resident residents
+    soldier soldiers daughter mother father""".split()
+)
+#: Capitalised words that are titles, not names ("President Joe Biden" -> "Joe Biden").
+TITLE_WORDS = frozenset(
+    """president prime minister foreign defense defence secretary vice deputy first chief general gen. lt.
+    col. maj. ambassador spokesman spokeswoman spokesperson chairman director leader senator sen. rep.
+    gov. mr. mrs. ms. dr. premier chancellor commander adm. admiral marshal envoy national security
+    adviser advisor state supreme ukrainian russian south north korean korea's chinese japanese american
+    u.s. us un nato eu pentagon kremlin german british french former acting senior top deputy
+    intelligence military army navy trade economy unification interior lawmaker representative
+    permanent special press white house department ministry spokesperson's""".split()
+)
+#: Last words that make a capitalised sequence an organisation, kept whole.
+ORG_HEADS = frozenset(
+    """service ministry agency office department council committee staff commission news nations union
+    command government party assembly duma kcna tass yonhap institute center centre university bureau
+    organization organisation forces corps force group house""".split()
+)
+_NAME_TOKEN = r"(?:[A-Z][\w\u2019'\-]*\.?|[A-Z]{2,})"
+NAME = re.compile(rf"{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_TOKEN}|de|van|von|bin|al-\w+|of(?= [A-Z])))*")
+_SENTENCE_STARTERS = frozenset(
+    """the a an in on at this that these those it its he she they we i but and or as after before when
+    while if for with by from to of meanwhile however yet still also some many most one two three
+    related photo file members seoul's his her their our""".split()
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of text that may refer to a speaker."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "name", "org", "pronoun", "role"
+    titles: tuple[str, ...] = ()
+
+
+@dataclass
+class EntityIndex:
+    """Names seen in an article, so short forms resolve to the fullest form."""
+
+    names: list[Mention] = field(default_factory=list)
+
+    def fullest(self, name: str, before: int | None = None) -> str:
+        """The longest name in the article that contains all of `name`'s words.
+
+        Word sets rather than last tokens, so "Yoon" finds "Yoon Seok-yeol" (family name first).
+        """
+        tokens = name.split()
+        if not tokens:
+            return name
+        best = name
+        for mention in self.names:
+            if len(mention.text) > len(best) and set(tokens) <= set(mention.text.split()):
+                best = mention.text
+        return best
+
+    def titles_of(self, fullest: str) -> set[str]:
+        """Every title any mention of this entity was introduced with."""
+        return {t for m in self.names if self.fullest(m.text) == fullest for t in m.titles}
+
+    def latest_with_title(self, role: str, before: int) -> Mention | None:
+        """The last name before `before` introduced with `role` among its titles."""
+        role = role.casefold().rstrip("'s")
+        hits = [m for m in self.names if m.start < before and any(role in t for t in m.titles)]
+        return hits[-1] if hits else None
+
+
+def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
+    """Drop leading title words; return the name's start, its text and the titles."""
+    words = list(re.finditer(r"\S+", text))
+    titles: list[str] = []
+    while len(words) > 1 and words[0].group().casefold() in TITLE_WORDS:
+        titles.append(words.pop(0).group().casefold())
+    cut = words[0].start()
+    return start + cut, text[cut:], tuple(titles)
+
+
+def find_name_mentions(text: str) -> list[Mention]:
+    """Capitalised sequences that look like names or organisations, titles stripped."""
+    mentions = []
+    for match in NAME.finditer(text):
+        raw = match.group().rstrip(".")
+        words = raw.split()
+        while words and words[0].casefold() in _SENTENCE_STARTERS:
+            words.pop(0)
+        if not words:
+            continue
+        offset = match.start() + raw.index(words[0])
+        raw = " ".join(words) if raw.count(" ") == len(raw.split()) - 1 else raw[raw.index(words[0]) :]
+        if words[-1].casefold() in ORG_HEADS:
+            mentions.append(Mention(offset, offset + len(raw), raw, "org"))
+            continue
+        start, name, titles = _split_title(raw, offset)
+        if name.casefold() in TITLE_WORDS:
+            continue
+        preceding = text[max(0, offset - 40) : offset].casefold().split()[-3:]
+        titles = titles + tuple(w for w in preceding if w.strip(",") in ROLE_NOUNS)
+        mentions.append(Mention(start, start + len(name), name, "name", titles))
+    return mentions
+
+
+def index_entities(text: str) -> EntityIndex:
+    """Collect the article's name mentions for later resolution."""
+    return EntityIndex([m for m in find_name_mentions(text) if m.kind == "name"])

@@ -1,0 +1,233 @@
+"""The rule baseline: quotation marks, reporting verbs and nearby names.
+
+A permanent comparison row for the harness and a fast mode for users who need speed
+over accuracy. Stance is always `neutral`: rules cannot judge it honestly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .document import Document, Quote, Span
+from .marks import MarkedSpan, find_marked_spans
+from .mentions import PRONOUNS, REPORTING_VERBS, ROLE_NOUNS, EntityIndex, find_name_mentions, index_entities
+
+#: Words before a quoted term that make it a mention of a word, not a quote (ANNOTATION.md).
+NON_QUOTE_CUES = re.compile(
+    r"(so-called|such as|known as|dubbed|called|nicknamed|term|terms|word|words|phrase|slogan|titled|entitled"
+    r"|named|label|labelled|labeled|codenamed|code-named|like|as)(?:\s+(?:the|a|an))?\W*$",
+    re.IGNORECASE,
+)
+_LIST_BEFORE = re.compile(r"[\"\u201d],?\s*(?:and|or)?\s*$")
+_MASK = "\u00a7"
+_VERB = r"\b(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b"
+_SUBJECT_WORDS = r"(?:[\w\u2019'\-.,\[\]]+[ \t]+){0,7}?[\w\u2019'\-.\]]+"
+_AFTER = re.compile(
+    rf"[\s,\u2014\u2013-]*(?:(?P<verb1>{_VERB})[ \t]+(?P<subj1>{_SUBJECT_WORDS})(?=[,.;:]|[ \t]+(?:on|in|at|who|of|to)\b|$)"
+    rf"|(?!(?:and|but|or|which|who|that|while)\b)(?P<subj2>{_SUBJECT_WORDS})[ \t]+(?:also[ \t]+|later[ \t]+|then[ \t]+)?(?P<verb2>{_VERB}))",
+    re.IGNORECASE,
+)
+_ACCORDING = re.compile(r"according to (?P<subj>[^,.;\u00a7]+)", re.IGNORECASE)
+_BOUNDARY = re.compile(r"[.!?;:]\s+|\n|,\s+(?:and|but|while|as)\s+|\s--\s|\u2014")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A reporting verb and the phrase that names who spoke."""
+
+    subject: Span
+    verb: Span
+
+
+def _mask_quotes(text: str, spans: Iterable[MarkedSpan]) -> str:
+    """Blank out quoted text (marks included) so verbs and names inside quotes are ignored."""
+    chars = list(text)
+    for span in spans:
+        if span.nested:
+            continue
+        lo, hi = max(span.start - 1, 0), min(span.end + 1, len(text))
+        chars[lo:hi] = _MASK * (hi - lo)
+    return "".join(chars)
+
+
+def _non_quote_flags(text: str, spans: list[MarkedSpan]) -> list[bool]:
+    """Quoted terms, nicknames and titles of works are mentions, not quotes.
+
+    A short span after a cue such as "terms such as" is a term, and so is each further item
+    of a list of quoted terms that such a span starts.
+    """
+    flags: list[bool] = []
+    for span in spans:
+        short = not span.headline and len(text[span.start : span.end].split()) <= 4
+        before = text[max(0, span.start - 30) : max(span.start - 1, 0)]
+        listed = bool(flags) and flags[-1] and bool(_LIST_BEFORE.search(before))
+        flags.append(short and (bool(NON_QUOTE_CUES.search(before)) or listed))
+    return flags
+
+
+def _sentence_bounds(masked: str, pos: int) -> tuple[int, int]:
+    starts = [m.end() for m in _BOUNDARY.finditer(masked, 0, pos)]
+    end = _BOUNDARY.search(masked, pos)
+    return (starts[-1] if starts else masked.rfind("\n", 0, pos) + 1), (end.start() if end else len(masked))
+
+
+def _plural(name: str) -> bool:
+    """'lawmakers', 'officials', 'the two presidents': a lower-case last word in -s."""
+    last = name.split()[-1]
+    return last.islower() and last.endswith("s")
+
+
+class _Resolver:
+    """Turns a subject phrase into the fullest name, remembering who spoke last."""
+
+    def __init__(self, text: str, entities: EntityIndex, events: list[tuple[int, Span]]) -> None:
+        self.text = text
+        self.entities = entities
+        self.spoken: list[tuple[int, str]] = []
+        for position, subject in events:
+            name = self.resolve(subject, position)
+            if name:
+                self.spoken.append((position, name))
+
+    def spoke(self, position: int, speaker: str) -> None:
+        self.spoken.append((position, speaker))
+
+    def speaker_before(self, position: int, pronoun: str = "") -> str | None:
+        """Who spoke last before `position`: a quote's speaker or the subject of 'X said'.
+
+        "he"/"she" skip plural speakers such as "lawmakers"; "they" prefers them.
+        """
+        earlier = sorted((p, name) for p, name in self.spoken if p < position)
+        fits = [name for _, name in earlier if _plural(name) == (PRONOUNS.get(pronoun) == "p")]
+        if pronoun in PRONOUNS and fits:
+            return fits[-1]
+        return earlier[-1][1] if earlier else None
+
+    def resolve(self, subject: Span, position: int | None = None) -> str | None:
+        names = [m for m in find_name_mentions(subject.text) if m.text.casefold() not in PRONOUNS]
+        words = [w.strip(",.").casefold() for w in subject.text.split()]
+        if names:
+            name = names[-1]
+            if name.kind == "org":
+                return re.sub(r"^(?:[Aa]n?|[Tt]he)\s+", "", subject.text[: name.end].strip(" ,"))
+            return self.entities.fullest(name.text, subject.start)
+        position = subject.start if position is None else position
+        last = self.speaker_before(position)
+        if words and words[-1] in PRONOUNS:
+            return self.speaker_before(position, words[-1])
+        role = next((w for w in reversed(words) if w in ROLE_NOUNS), None)
+        if role and role not in {"statement", "source", "sources", "officials", "lawmakers", "analysts"}:
+            if last and role in self.entities.titles_of(last):
+                return last
+            hit = self.entities.latest_with_title(role, subject.start)
+            return self.entities.fullest(hit.text) if hit else last
+        phrase = re.sub(r"^(?:an?|the|some|one|two|several)\s+", "", subject.text.strip(" ,"), flags=re.I)
+        return phrase or None
+
+
+def _attribution_after(masked: str, end: int, limit: int) -> Attribution | None:
+    match = _AFTER.match(masked, end, limit)
+    if not match:
+        return None
+    group = "1" if match.group("verb1") else "2"
+    subject, verb = match.span("subj" + group), match.span("verb" + group)
+    return Attribution(Span.at(masked, *subject), Span.at(masked, *verb))
+
+
+def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
+    """The last reporting verb before `start` that has a subject ("X said" or "said X")."""
+    for verb in reversed(list(re.finditer(_VERB, masked[lo:start], re.IGNORECASE))):
+        v_start, v_end = lo + verb.start(), lo + verb.end()
+        before = masked[lo:v_start].rstrip()
+        clause = before[max(before.rfind(","), before.rfind(_MASK)) + 1 :]
+        clause_start = lo + len(before) - len(clause)
+        lead = re.match(r"\s*(?:(?:and|but|or|then|also)\b\s*)*", clause)
+        subject = Span.at(masked, clause_start + lead.end(), lo + len(before))
+        if not subject.text.strip():
+            after = _AFTER.match(masked, v_start, start)
+            if not (after and after.group("subj1")):
+                continue
+            subject = Span.at(masked, *after.span("subj1"))
+        return Attribution(subject, Span.at(masked, v_start, v_end))
+    return None
+
+
+def _shared_attributions(masked: str, spans: list[MarkedSpan]) -> list[Attribution | None]:
+    """Attribution per span; `"a" and "b," she said` gives "a" the attribution of "b"."""
+    found: list[Attribution | None] = []
+    for i, span in enumerate(spans):
+        next_start = next((s.start - 1 for s in spans[i + 1 :] if not s.nested), len(masked))
+        found.append(_find_attribution(masked, span, next_start))
+    for i in range(len(spans) - 2, -1, -1):
+        gap = masked[spans[i].end + 1 : max(spans[i + 1].start - 1, spans[i].end + 1)]
+        if found[i] is None and re.fullmatch(r"[\s,]*(?:and|or)?[\s,]*", gap):
+            found[i] = found[i + 1]
+    return found
+
+
+def _speech_events(text: str, masked: str) -> list[tuple[int, Span]]:
+    """Every 'X said' in the article, quote or not, so that a later 'she' can find X."""
+    events = []
+    for verb in re.finditer(_VERB, masked, re.IGNORECASE):
+        lo, _ = _sentence_bounds(masked, verb.start())
+        attribution = _attribution_before(masked, lo, verb.end())
+        if attribution and attribution.subject.text.strip().casefold() not in PRONOUNS:
+            events.append((verb.start(), Span.at(text, attribution.subject.start, attribution.subject.end)))
+    return events
+
+
+def _find_attribution(masked: str, span: MarkedSpan, next_start: int) -> Attribution | None:
+    lo, hi = _sentence_bounds(masked, span.start)
+    after = _attribution_after(masked, min(span.end + 1, len(masked)), min(hi if hi > span.end else next_start, next_start))
+    if after:
+        return after
+    according = _ACCORDING.search(masked, lo, max(hi, span.end))
+    if according:
+        subject = Span.at(masked, *according.span("subj"))
+        return Attribution(subject, Span.at(masked, according.start(), according.start() + 12))
+    return _attribution_before(masked, lo, max(span.start - 1, lo))
+
+
+class RuleAnalyzer:
+    """Quotes from marks, speakers from reporting verbs and names nearby, stance `neutral`.
+
+    Example:
+        >>> doc = RuleAnalyzer()('"We are ready," Sabrina Singh said. "Very ready," she added.')
+        >>> [(q.text, q.speaker) for q in doc.quotes]
+        [('We are ready,', 'Sabrina Singh'), ('Very ready,', 'Sabrina Singh')]
+    """
+
+    name = "rules"
+
+    def __call__(self, text: str, id: str = "doc") -> Document:
+        return next(self.pipe([text], ids=[id]))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1, ids: Iterable[str] | None = None) -> Iterator[Document]:
+        """Analyse texts one after another; rules need no batching."""
+        ids_iter = iter(ids) if ids is not None else None
+        for i, text in enumerate(texts):
+            yield Document(next(ids_iter) if ids_iter else str(i), text, self.find_quotes(text))
+
+    def find_quotes(self, text: str) -> list[Quote]:
+        marked = find_marked_spans(text)
+        spans = [s for s, skip in zip(marked, _non_quote_flags(text, marked)) if not skip]
+        masked = _mask_quotes(text, marked)
+        resolver = _Resolver(text, index_entities(text), _speech_events(text, masked))
+        attributions = _shared_attributions(masked, spans)
+        return [self._quote(text, span, attribution, resolver) for span, attribution in zip(spans, attributions)]
+
+    def _quote(self, text: str, span: MarkedSpan, attribution: Attribution | None, resolver: _Resolver) -> Quote:
+        speaker = mention = cue = None
+        if attribution:
+            mention = Span.at(text, attribution.subject.start, attribution.subject.end)
+            speaker = resolver.resolve(mention)
+            cue = Span.at(text, attribution.verb.start, attribution.verb.end)
+        elif not (span.headline or span.nested):
+            speaker = resolver.speaker_before(span.start)
+        if speaker and not span.nested:
+            resolver.spoke(span.start, speaker)
+        confidence = {"quote": 0.9 if span.closed else 0.7, "speaker": 0.7 if attribution else 0.3}
+        return Quote(text[span.start : span.end], span.start, span.end, speaker, mention, cue, "neutral",
+                     {"support": 0.0, "oppose": 0.0, "neutral": 1.0}, confidence)

@@ -1,0 +1,1 @@
+"""Data generation and fine-tuning: the synthetic corpus generator and the trainer."""
