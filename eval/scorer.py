@@ -217,9 +217,9 @@ def score_article(gold: GoldArticle, predicted: Document) -> Counts:
     for gi, pi in pairs:
         if not gold.quotes[gi].optional:
             _count_pair(counts, gold.text, gold.quotes[gi], predicted.quotes[pi])
-    for pi in set(range(len(predicted.quotes))) - matched_pred:
-        for prf in (counts.quote, counts.exact, counts.attribution):
-            prf.fp += 1
+    unmatched = len(predicted.quotes) - len(matched_pred)
+    for prf in (counts.quote, counts.exact, counts.attribution):
+        prf.fp += unmatched
     for gi in set(range(len(gold.quotes))) - matched_gold:
         quote = gold.quotes[gi]
         if not quote.optional:

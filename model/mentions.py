@@ -45,6 +45,7 @@ TITLE_WORDS = frozenset(
 ORG_HEADS = frozenset(
     """service ministry agency office department council committee staff commission news nations union
     command government party assembly duma kcna tass yonhap institute center centre university bureau
+    kremlin pentagon nato
     organization organisation forces corps force group house""".split()
 )
 _NAME_TOKEN = r"(?:[A-Z][\w\u2019'\-]*\.?|[A-Z]{2,})"

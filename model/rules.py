@@ -25,12 +25,14 @@ _MASK = "\u00a7"
 _VERB = r"\b(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b"
 _SUBJECT_WORDS = r"(?:[\w\u2019'\-.,\[\]]+[ \t]+){0,7}?[\w\u2019'\-.\]]+"
 _AFTER = re.compile(
-    rf"[\s,\u2014\u2013-]*(?:(?P<verb1>{_VERB})[ \t]+(?P<subj1>{_SUBJECT_WORDS})(?=[,.;:]|[ \t]+(?:on|in|at|who|of|to)\b|$)"
-    rf"|(?!(?:and|but|or|which|who|that|while)\b)(?P<subj2>{_SUBJECT_WORDS})[ \t]+(?:also[ \t]+|later[ \t]+|then[ \t]+)?(?P<verb2>{_VERB}))",
+    rf"[\s,\u2014\u2013-]*(?:(?P<verb1>{_VERB})[ \t]+(?P<subj1>{_SUBJECT_WORDS})"
+    r"(?=[,.;:]|[ \t]+(?:on|in|at|who|of|to)\b|$)"
+    rf"|(?!(?:and|but|or|which|who|that|while)\b)(?P<subj2>{_SUBJECT_WORDS})"
+    rf"[ \t]+(?:also[ \t]+|later[ \t]+|then[ \t]+)?(?P<verb2>{_VERB}))",
     re.IGNORECASE,
 )
 _ACCORDING = re.compile(r"according to (?P<subj>[^,.;\u00a7]+)", re.IGNORECASE)
-_BOUNDARY = re.compile(r"[.!?;:]\s+|\n|,\s+(?:and|but|while|as)\s+|\s--\s|\u2014")
+_BOUNDARY = re.compile(r"[.!?;]\s+|\n|,\s+(?:and|but|while|as)\s+|\s--\s|\u2014")
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,8 @@ def _speech_events(text: str, masked: str) -> list[tuple[int, Span]]:
 
 def _find_attribution(masked: str, span: MarkedSpan, next_start: int) -> Attribution | None:
     lo, hi = _sentence_bounds(masked, span.start)
-    after = _attribution_after(masked, min(span.end + 1, len(masked)), min(hi if hi > span.end else next_start, next_start))
+    limit = min(hi if hi > span.end else next_start, next_start)
+    after = _attribution_after(masked, min(span.end + 1, len(masked)), limit)
     if after:
         return after
     according = _ACCORDING.search(masked, lo, max(hi, span.end))
@@ -212,11 +215,11 @@ class RuleAnalyzer:
 
     def find_quotes(self, text: str) -> list[Quote]:
         marked = find_marked_spans(text)
-        spans = [s for s, skip in zip(marked, _non_quote_flags(text, marked)) if not skip]
+        spans = [s for s, skip in zip(marked, _non_quote_flags(text, marked), strict=True) if not skip]
         masked = _mask_quotes(text, marked)
         resolver = _Resolver(text, index_entities(text), _speech_events(text, masked))
         attributions = _shared_attributions(masked, spans)
-        return [self._quote(text, span, attribution, resolver) for span, attribution in zip(spans, attributions)]
+        return [self._quote(text, span, attribution, resolver) for span, attribution in zip(spans, attributions, strict=True)]
 
     def _quote(self, text: str, span: MarkedSpan, attribution: Attribution | None, resolver: _Resolver) -> Quote:
         speaker = mention = cue = None

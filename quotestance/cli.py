@@ -1,0 +1,148 @@
+"""The `quotestance` command: a thin layer that checks arguments and calls library functions.
+
+Library code raises; only this module turns exceptions into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from quotestance.model.defaults import DEFAULT_MODEL, RULES_MODEL
+from quotestance.model.document import Document
+
+from .io import InputError, read_article_file
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _open_output(path: str | None, force: bool):
+    if path in (None, "-"):
+        return sys.stdout
+    target = Path(path)
+    if target.exists() and not force:
+        raise FileExistsError(f"{path} exists; pass --force to overwrite it")
+    return target.open("w", encoding="utf-8")
+
+
+def format_document_table(document: Document, width: int = 70) -> str:
+    """A readable table of one document's quotes: speaker, stance, confidence, quote."""
+    lines = [f"== {document.id}: {len(document.quotes)} quote(s)"]
+    lines.append(f"{'#':>3}  {'speaker':<28} {'stance':<8} {'conf':>4}  quote")
+    for i, quote in enumerate(document.quotes, 1):
+        text = quote.text if len(quote.text) <= width else quote.text[: width - 1] + "\u2026"
+        speaker = (quote.speaker or "-")[:28]
+        conf = min(quote.confidence.get("quote", 1.0), quote.stance_scores.get(quote.stance, 1.0))
+        lines.append(f"{i:>3}  {speaker:<28} {quote.stance:<8} {conf:>4.2f}  {text}")
+    return "\n".join(lines)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from quotestance.model.registry import load_analyzer
+
+    inputs = [read_article_file(name) for name in args.files]
+    analyzer = load_analyzer(args.model)
+    documents = analyzer.pipe([text for _, text in inputs], batch_size=args.batch_size, ids=[i for i, _ in inputs])
+    out = _open_output(args.output, args.force)
+    try:
+        for document in documents:
+            if args.format == "table":
+                out.write(format_document_table(document) + "\n\n")
+            else:
+                out.write(document.to_json(indent=2 if args.format == "json" else None) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from quotestance.eval.fixtures import read_articles
+    from quotestance.eval.runner import evaluate, format_confusion, format_table, write_report
+    from quotestance.model.registry import load_analyzer
+
+    articles = read_articles(args.paths)
+    results = {}
+    for model in args.model or [DEFAULT_MODEL]:
+        analyzer = load_analyzer(model)
+        results[model] = evaluate(articles, analyzer, batch_size=args.batch_size)
+        if not args.json:
+            print(format_table(results[model], f"model: {analyzer.name}", per_article=not args.summary))
+            print(format_confusion(results[model]) + "\n")
+    if args.json:
+        print(json.dumps({m: r.metrics() for m, r in results.items()}, indent=2))
+    if args.report:
+        print(f"report written to {write_report(args.report, results)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from quotestance.eval.validate import main as validate_main
+
+    argv = list(args.paths) + (["--words", *map(str, args.words)] if args.words else [])
+    return validate_main(argv)
+
+
+def _model_option(parser: argparse.ArgumentParser, multiple: bool = False) -> None:
+    help_text = f"'{DEFAULT_MODEL}' (the shipped fine-tuned model), '{RULES_MODEL}', or a saved model folder"
+    if multiple:
+        parser.add_argument("--model", action="append", help=help_text + "; repeat to compare models")
+    else:
+        parser.add_argument("--model", default=DEFAULT_MODEL, help=help_text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quotestance", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress at INFO level")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    analyze = sub.add_parser("analyze", help="find quotes, speakers and stance in article files")
+    analyze.add_argument("files", nargs="+", help="UTF-8 text files; '-' reads standard input")
+    _model_option(analyze)
+    analyze.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
+    analyze.add_argument("-o", "--output", help="write here instead of standard output")
+    analyze.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    analyze.add_argument("--batch-size", type=int, default=8)
+    analyze.set_defaults(func=cmd_analyze)
+
+    evaluate = sub.add_parser("eval", help="score a model on annotated articles (ANNOTATION.md format)")
+    evaluate.add_argument("paths", nargs="+", help="annotated JSON files or folders of them")
+    _model_option(evaluate, multiple=True)
+    evaluate.add_argument("--report", metavar="DIR", help="write report.md and metrics.json here")
+    evaluate.add_argument("--json", action="store_true", help="print metrics as JSON instead of tables")
+    evaluate.add_argument("--summary", action="store_true", help="print only the total row")
+    evaluate.add_argument("--batch-size", type=int, default=8)
+    evaluate.set_defaults(func=cmd_eval)
+
+    validate = sub.add_parser("validate", help="check annotated articles against ANNOTATION.md")
+    validate.add_argument("paths", nargs="+")
+    validate.add_argument("--words", type=int, nargs=2, metavar=("MIN", "MAX"))
+    validate.set_defaults(func=cmd_validate)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+#: Commands that live with their package (training) register themselves here.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        return args.func(args)
+    except (InputError, FileNotFoundError, FileExistsError, ValueError) as error:
+        print(f"quotestance: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

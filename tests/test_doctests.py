@@ -1,0 +1,17 @@
+"""Docstring examples are real: run them."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["quotestance", "quotestance.model.document", "quotestance.model.marks", "quotestance.model.rules",
+           "quotestance.model.registry"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests(name):
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.failed == 0
