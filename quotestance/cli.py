@@ -123,13 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--words", type=int, nargs=2, metavar=("MIN", "MAX"))
     validate.set_defaults(func=cmd_validate)
 
-    for register in _EXTRA_COMMANDS:
+    for register in _extra_commands():
         register(sub)
     return parser
 
 
-#: Commands that live with their package (training) register themselves here.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
+    """Commands that live with their package (generate, train) and register themselves."""
+    from quotestance.training.generate import register_cli as generate
+
+    return [generate]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
