@@ -219,7 +219,8 @@ class RuleAnalyzer:
         masked = _mask_quotes(text, marked)
         resolver = _Resolver(text, index_entities(text), _speech_events(text, masked))
         attributions = _shared_attributions(masked, spans)
-        return [self._quote(text, span, attribution, resolver) for span, attribution in zip(spans, attributions, strict=True)]
+        pairs = zip(spans, attributions, strict=True)
+        return [self._quote(text, span, attribution, resolver) for span, attribution in pairs]
 
     def _quote(self, text: str, span: MarkedSpan, attribution: Attribution | None, resolver: _Resolver) -> Quote:
         speaker = mention = cue = None

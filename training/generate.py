@@ -273,7 +273,8 @@ class _PatternRenderer:
             statement = self.gen._statement(speaker, "fragment", self.state.used)
             ends = not rest.strip()
             inside = ends and self.rng.random() < 0.5
-            self._emit(statement.text + ("." if inside else ""), statement, key, after="." if ends and not inside else "")
+            after = "." if ends and not inside else ""
+            self._emit(statement.text + ("." if inside else ""), statement, key, after=after)
         elif slot in ("Qa", "Qb", "Qopen", "Qrest"):
             self._split_slot(slot, follows)
         elif slot == "N":
@@ -382,7 +383,7 @@ class _ArticleAssembler:
         first = self._headline()
         self._noise()
         self._paragraph(self.rng.choice(self.gen.res.distractors["background"]))
-        blocks = self.rng.randint(5, 11)
+        blocks = self.rng.randint(6, 14)
         if first:
             self._quote_block(first)
         for _ in range(blocks):
@@ -453,8 +454,10 @@ class _ArticleAssembler:
         return self.rng.choice(self.cast)
 
     def _quote_block(self, speaker: Speaker, tries: int = 12) -> None:
+        patterns = [p for p in self.gen.res.patterns if p.accepts(speaker)] or self.gen.res.patterns
+        weights = [p.weight for p in patterns]
         for _ in range(tries):
-            pattern = self.rng.choice([p for p in self.gen.res.patterns if p.accepts(speaker)] or self.gen.res.patterns)
+            pattern = self.rng.choices(patterns, weights=weights)[0]
             if self._try_pattern(pattern, speaker):
                 self.pattern_counts[pattern.id] += 1
                 return

@@ -92,6 +92,7 @@ class Pattern:
     two_speakers: bool = False
     nested: bool = False
     unattributed: bool = False
+    weight: float = 1.0
 
     def accepts(self, speaker: Speaker) -> bool:
         return not self.kinds or speaker.group in self.kinds

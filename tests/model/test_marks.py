@@ -17,7 +17,8 @@ def _texts(text: str) -> list[str]:
     ("Biden warns of 'dangerous' situation\n\nIt's Kim's day.", ["dangerous"]),
     ('"He told me \'we will not retreat,\'" she said.',
      ["He told me 'we will not retreat,'", "we will not retreat,"]),
-    ('"The first paragraph runs on\n\n"and the second closes."', ["The first paragraph runs on", "and the second closes."]),
+    ('"The first paragraph runs on\n\n"and the second closes."',
+     ["The first paragraph runs on", "and the second closes."]),
     ("It's the soldiers' morale, isn't it?", []),
     ('An "unclosed quote at the end', ["unclosed quote at the end"]),
 ])
