@@ -75,18 +75,22 @@ class EntityIndex:
     names: list[Mention] = field(default_factory=list)
 
     def fullest(self, name: str, before: int | None = None) -> str:
-        """The longest name in the article that contains all of `name`'s words.
+        """The fullest name in the article that contains all of `name`'s words.
 
         Word sets rather than last tokens, so "Yoon" finds "Yoon Seok-yeol" (family name first).
+        When several people share the words ("Kim"), the one named most recently before
+        `before` wins, else the longest.
         """
-        tokens = name.split()
-        if not tokens:
+        tokens = set(name.split())
+        matches = [m for m in self.names if len(m.text) > len(name) and tokens <= set(m.text.split())]
+        if not matches:
             return name
-        best = name
-        for mention in self.names:
-            if len(mention.text) > len(best) and set(tokens) <= set(mention.text.split()):
-                best = mention.text
-        return best
+        if before is not None:
+            earlier = [m for m in matches if m.start < before]
+            if earlier:
+                latest = earlier[-1].text
+                return max((m.text for m in matches if set(latest.split()) <= set(m.text.split())), key=len)
+        return max((m.text for m in matches), key=len)
 
     def titles_of(self, fullest: str) -> set[str]:
         """Every title any mention of this entity was introduced with."""
@@ -136,3 +140,58 @@ def find_name_mentions(text: str) -> list[Mention]:
 def index_entities(text: str) -> EntityIndex:
     """Collect the article's name mentions for later resolution."""
     return EntityIndex([m for m in find_name_mentions(text) if m.kind == "name"])
+
+
+_ROLE_ALTERNATION = "|".join(sorted((r for r in ROLE_NOUNS if "'" not in r), key=len, reverse=True))
+#: Descriptive noun phrases that can speak or refer to a speaker: "a senior US official",
+#: "the spokesman", "North Korea's foreign ministry", "lawmakers".
+_FILLER = r"(?:(?:[A-Z]\.){2,}|[\w\-]+)[ \t]+"
+ROLE_PHRASE = re.compile(
+    rf"\b(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Tt]wo|[Ss]ome|[Ss]everal|[Aa]nother|[Oo]ther)[ \t]+(?:{_FILLER}){{0,4}}?"
+    rf"|(?:[A-Z][\w\-]*[ \t]+){{0,3}}[A-Z][\w\-]*['\u2019]s[ \t]+(?:{_FILLER}){{0,3}}?)?"
+    rf"(?:{_ROLE_ALTERNATION})s?\b"
+)
+_NOT_SPEAKERS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december jan feb mar apr jun jul aug sep sept oct nov dec am pm""".split()
+)
+
+
+@dataclass(frozen=True)
+class SpeakerCandidate:
+    """A mention a quote may be attributed to, and the speaker name it stands for."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "name", "org" or "role"
+    resolved: str
+
+
+def _strip_article(text: str) -> str:
+    return re.sub(r"^(?:an?|the)\s+", "", text.strip(" ,"), flags=re.IGNORECASE)
+
+
+def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
+    """Names, organisations and role phrases, each resolved to the article's fullest form.
+
+    Example:
+        >>> [c.resolved for c in find_speaker_candidates("Sabrina Singh spoke. Singh and the spokesman left.")]
+        ['Sabrina Singh', 'Sabrina Singh', 'spokesman']
+    """
+    entities = index_entities(text)
+    found: dict[tuple[int, int], SpeakerCandidate] = {}
+    for mention in find_name_mentions(text):
+        folded = mention.text.casefold()
+        if folded.endswith(("'s", "\u2019s")) or folded in PRONOUNS or folded in _NOT_SPEAKERS or len(folded) < 2:
+            continue
+        resolved = (entities.fullest(mention.text, mention.start) if mention.kind == "name"
+                    else _strip_article(mention.text))
+        found[(mention.start, mention.end)] = SpeakerCandidate(
+            mention.start, mention.end, mention.text, mention.kind, resolved
+        )
+    for match in ROLE_PHRASE.finditer(text):
+        key = match.span()
+        if key not in found:
+            found[key] = SpeakerCandidate(*key, match.group(), "role", _strip_article(match.group()))
+    return sorted(found.values(), key=lambda c: (c.start, c.end))

@@ -132,8 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Commands that live with their package (generate, train) and register themselves."""
     from quotestance.training.generate import register_cli as generate
+    from quotestance.training.train import register_cli as train
 
-    return [generate]
+    return [generate, train]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["quotestance", "quotestance.model.document", "quotestance.model.marks", "quotestance.model.rules",
-           "quotestance.model.registry"]
+           "quotestance.model.registry", "quotestance.model.mentions", "quotestance.model.config"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,0 +1,168 @@
+"""The network: one shared encoder pass per window, three small heads on top.
+
+- a token tagger whose mean log-odds over a marked span says whether it is a quote;
+- an attribution scorer that ranks candidate mentions (or none) for each quote;
+- a stance classifier on the quote, its likely speaker and the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .config import ModelConfig
+from .features import IGNORE, QuoteInstance, Window
+
+
+@dataclass
+class ModelBatch:
+    """Padded tensors for a batch of windows and the quotes placed in them."""
+
+    input_ids: torch.Tensor  # [B, T]
+    attention_mask: torch.Tensor  # [B, T]
+    quote_window: torch.Tensor  # [Q]
+    quote_start: torch.Tensor  # [Q]
+    quote_end: torch.Tensor  # [Q]
+    cand_start: torch.Tensor  # [Q, K]
+    cand_end: torch.Tensor  # [Q, K]
+    cand_distance: torch.Tensor  # [Q, K]
+    cand_mask: torch.Tensor  # [Q, K]
+    tag_labels: torch.Tensor | None = None  # [B, T]
+    is_quote: torch.Tensor | None = None  # [Q]
+    speaker_targets: torch.Tensor | None = None  # [Q, K + 1], column 0 = no speaker
+    speaker_known: torch.Tensor | None = None  # [Q]
+    stance: torch.Tensor | None = None  # [Q]
+
+
+@dataclass
+class ModelOutput:
+    """Raw scores per window and per quote; `loss` only when labels were given."""
+
+    quote_logits: torch.Tensor  # [Q]
+    speaker_logits: torch.Tensor  # [Q, K + 1]
+    stance_logits: torch.Tensor  # [Q, S]
+    loss: torch.Tensor | None = None
+    losses: dict[str, float] | None = None
+
+
+def collate(items: Sequence[tuple[Window, Sequence[QuoteInstance]]], pad_id: int, labels: bool) -> ModelBatch:
+    """Pad windows and their quotes into one batch; quotes index their window by batch row."""
+    length = max(len(w.input_ids) for w, _ in items)
+    ids = torch.full((len(items), length), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(items), length), dtype=torch.long)
+    for row, (window, _) in enumerate(items):
+        ids[row, : len(window.input_ids)] = torch.tensor(window.input_ids)
+        mask[row, : len(window.input_ids)] = 1
+    quotes = [(row, q) for row, (_, qs) in enumerate(items) for q in qs]
+    k = max([len(q.candidates) for _, q in quotes] + [1])
+    cand = torch.zeros((len(quotes), k, 3), dtype=torch.long)
+    cand_mask = torch.zeros((len(quotes), k), dtype=torch.bool)
+    for i, (_, quote) in enumerate(quotes):
+        for j, ((start, end), distance) in enumerate(zip(quote.candidate_positions, quote.candidate_distances,
+                                                         strict=True)):
+            cand[i, j] = torch.tensor([start, end, distance])
+            cand_mask[i, j] = True
+    batch = ModelBatch(
+        input_ids=ids, attention_mask=mask,
+        quote_window=torch.tensor([row for row, _ in quotes], dtype=torch.long),
+        quote_start=torch.tensor([q.start for _, q in quotes], dtype=torch.long),
+        quote_end=torch.tensor([q.end for _, q in quotes], dtype=torch.long),
+        cand_start=cand[..., 0], cand_end=cand[..., 1], cand_distance=cand[..., 2], cand_mask=cand_mask,
+    )
+    if labels:
+        _add_labels(batch, items, [q for _, q in quotes], length, k)
+    return batch
+
+
+def _add_labels(batch: ModelBatch, items: Sequence[tuple[Window, Sequence[QuoteInstance]]],
+                quotes: list[QuoteInstance], length: int, k: int) -> None:
+    tags = torch.full((len(items), length), IGNORE, dtype=torch.long)
+    for row, (window, _) in enumerate(items):
+        if window.tag_labels is not None:
+            tags[row, : len(window.tag_labels)] = torch.tensor(window.tag_labels)
+    targets = torch.zeros((len(quotes), k + 1), dtype=torch.bool)
+    known = torch.zeros(len(quotes), dtype=torch.bool)
+    for i, quote in enumerate(quotes):
+        if quote.positives is not None:
+            known[i] = True
+            targets[i, 0] = quote.null_speaker
+            targets[i, 1 : 1 + len(quote.positives)] = torch.tensor(quote.positives, dtype=torch.bool)
+    batch.tag_labels = tags
+    batch.is_quote = torch.tensor([q.is_quote for q in quotes], dtype=torch.long)
+    batch.speaker_targets = targets
+    batch.speaker_known = known
+    batch.stance = torch.tensor([q.stance for q in quotes], dtype=torch.long)
+
+
+def _span_mean(prefix: torch.Tensor, rows: torch.Tensor, start: torch.Tensor, end: torch.Tensor) -> torch.Tensor:
+    """Mean of positions [start, end) of `rows`, from prefix sums padded with a leading zero."""
+    total = prefix[rows, end] - prefix[rows, start]
+    return total / (end - start).clamp(min=1).unsqueeze(-1).to(total.dtype)
+
+
+def _mlp(inputs: int, hidden: int, outputs: int) -> nn.Sequential:
+    return nn.Sequential(nn.Linear(inputs, hidden), nn.GELU(), nn.Linear(hidden, outputs))
+
+
+class QuoteStanceNetwork(nn.Module):
+    """Encoder plus tagger, attribution scorer and stance classifier."""
+
+    def __init__(self, encoder: nn.Module, config: ModelConfig) -> None:
+        super().__init__()
+        size, head = config.hidden_size, config.head_size
+        self.config = config
+        self.encoder = encoder
+        self.tagger = nn.Linear(size, 2)
+        self.distance = nn.Embedding(2 * config.distance_buckets, config.distance_dim)
+        self.pair = _mlp(3 * size + config.distance_dim, head, 1)
+        self.no_speaker = _mlp(size, head, 1)
+        self.stance = _mlp(3 * size, head, len(config.stances))
+
+    def forward(self, batch: ModelBatch) -> ModelOutput:
+        hidden = self.encoder(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
+        hidden = hidden.float()
+        tag_logits = self.tagger(hidden)
+        log_odds = tag_logits[..., 1] - tag_logits[..., 0]
+        prefix = F.pad(hidden.cumsum(1), (0, 0, 1, 0))
+        odds_prefix = F.pad(log_odds.cumsum(1), (1, 0)).unsqueeze(-1)
+        rows = batch.quote_window
+        quote_logits = _span_mean(odds_prefix, rows, batch.quote_start, batch.quote_end).squeeze(-1)
+        quote = _span_mean(prefix, rows, batch.quote_start, batch.quote_end)
+        cand_rows = rows.unsqueeze(1).expand_as(batch.cand_start)
+        cand = _span_mean(prefix, cand_rows, batch.cand_start, batch.cand_end.clamp(min=1))
+        speaker_logits = self._speaker_logits(quote, cand, batch)
+        weights = speaker_logits.softmax(-1)[:, 1:].unsqueeze(-1)
+        speaker = (weights * cand).sum(1)
+        stance_logits = self.stance(torch.cat([quote, speaker, hidden[rows, 0]], -1))
+        output = ModelOutput(quote_logits, speaker_logits, stance_logits)
+        if batch.tag_labels is not None:
+            self._add_loss(output, tag_logits, batch)
+        return output
+
+    def _speaker_logits(self, quote: torch.Tensor, cand: torch.Tensor, batch: ModelBatch) -> torch.Tensor:
+        expanded = quote.unsqueeze(1).expand_as(cand)
+        pair = torch.cat([expanded, cand, expanded * cand, self.distance(batch.cand_distance)], -1)
+        scores = self.pair(pair).squeeze(-1).masked_fill(~batch.cand_mask, torch.finfo(torch.float32).min)
+        return torch.cat([self.no_speaker(quote), scores], -1)
+
+    def _add_loss(self, output: ModelOutput, tag_logits: torch.Tensor, batch: ModelBatch) -> None:
+        losses = {"tag": F.cross_entropy(tag_logits.reshape(-1, 2), batch.tag_labels.reshape(-1),
+                                         ignore_index=IGNORE)}
+        keep = batch.is_quote != IGNORE
+        if keep.any():
+            losses["quote"] = F.binary_cross_entropy_with_logits(output.quote_logits[keep],
+                                                                 batch.is_quote[keep].float())
+        known = batch.speaker_known
+        if known.any():
+            logits, targets = output.speaker_logits[known], batch.speaker_targets[known]
+            gold = logits.masked_fill(~targets, torch.finfo(torch.float32).min).logsumexp(-1)
+            losses["speaker"] = (logits.logsumexp(-1) - gold).mean()
+        if (batch.stance != IGNORE).any():
+            losses["stance"] = F.cross_entropy(output.stance_logits, batch.stance, ignore_index=IGNORE)
+        losses = {k: v for k, v in losses.items() if torch.isfinite(v)}
+        output.loss = sum(losses.values()) if losses else None  # a batch may hold nothing to learn
+        output.losses = {k: float(v.detach()) for k, v in losses.items()}

@@ -1,0 +1,224 @@
+"""`QuoteAnalyzer`: load a fine-tuned model, run it over texts, save it back.
+
+A saved model is a folder of plain files: `config.json`, `model.safetensors` (the fine-tuned
+upper encoder layers and the heads), the tokenizer files and a `README.md` model card. The
+lower encoder layers come from the pip-installed base encoder, so nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file, save_file
+
+from .config import ConfigError, ModelConfig
+from .defaults import DEFAULT_MODEL_DIR
+from .document import Document, Quote, Span
+from .encoder import load_encoder, load_tokenizer, resolve_dtype
+from .features import EncodedArticle, Featurizer, QuoteInstance, Window
+from .network import ModelOutput, QuoteStanceNetwork, collate
+from .rules import find_cues
+
+logger = logging.getLogger(__name__)
+
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+#: Files that can run code when loaded; a model folder holding any of them is refused.
+UNSAFE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
+
+
+class UnsafeModelError(ValueError):
+    """A model folder that holds pickled files, which could run code when loaded."""
+
+
+def _trained_keys(network: QuoteStanceNetwork) -> list[str]:
+    """State-dict keys that are fine-tuned and saved: upper encoder layers and all heads."""
+    first = network.config.first_trained_layer
+    trained = [f"encoder.encoder.layer.{i}." for i in range(first, network.config.num_layers)]
+    return [k for k in network.state_dict() if not k.startswith("encoder.") or k.startswith(tuple(trained))]
+
+
+def check_model_folder(path: Path) -> None:
+    """Refuse folders with pickles or without the expected files, saying what is wrong."""
+    if not path.is_dir():
+        raise FileNotFoundError(f"model folder {path} does not exist")
+    unsafe = sorted(p.name for p in path.iterdir() if p.suffix.lower() in UNSAFE_SUFFIXES)
+    if unsafe:
+        raise UnsafeModelError(
+            f"{path} holds {', '.join(unsafe)}: pickled files can run code when loaded, so quotestance "
+            f"only reads {WEIGHTS_FILE} and JSON; remove them or re-save the model with quotestance"
+        )
+    for name in (CONFIG_FILE, WEIGHTS_FILE):
+        if not (path / name).is_file():
+            raise FileNotFoundError(f"{path} is not a quotestance model: {name} is missing")
+
+
+@dataclass
+class _Pending:
+    """Quotes of one document waiting for their scores."""
+
+    encoded: EncodedArticle
+    outputs: dict[int, tuple[float, list[float], list[float]]]
+
+
+class QuoteAnalyzer:
+    """Finds quotes, attributes them and labels their stance with a fine-tuned encoder.
+
+    Example:
+        >>> analyzer = QuoteAnalyzer.load()  # doctest: +SKIP
+        >>> analyzer('"It is lawful," Zinoviev said.').quotes[0].speaker  # doctest: +SKIP
+        'Zinoviev'
+    """
+
+    def __init__(self, network: QuoteStanceNetwork, tokenizer: Any, config: ModelConfig,
+                 dtype: torch.dtype = torch.float32, name: str = "transformer", window_batch: int = 16) -> None:
+        self.network = network.eval()
+        self.tokenizer = tokenizer
+        self.config = config
+        self.featurizer = Featurizer(tokenizer, config)
+        self.dtype = dtype
+        self.name = name
+        self.window_batch = window_batch
+        if dtype != torch.float32:
+            self.network.encoder.to(dtype)
+
+    # -- loading and saving ------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path | None = None, dtype: str = "auto") -> QuoteAnalyzer:
+        """Load a saved model folder (default: the shipped model); never touches the network."""
+        path = Path(path) if path is not None else DEFAULT_MODEL_DIR
+        check_model_folder(path)
+        try:
+            config = ModelConfig.from_dict(json.loads((path / CONFIG_FILE).read_text(encoding="utf-8")))
+        except json.JSONDecodeError as error:
+            raise ConfigError(f"{path / CONFIG_FILE} is not valid JSON: {error}") from None
+        tokenizer = load_tokenizer(path if (path / "tokenizer.json").is_file() else config.encoder)
+        network = QuoteStanceNetwork(load_encoder(config, training=False), config)
+        _load_weights(network, path / WEIGHTS_FILE)
+        return cls(network, tokenizer, config, resolve_dtype(dtype), name=str(path))
+
+    def save(self, path: str | Path) -> Path:
+        """Write config, trained weights (upper layers in float16, heads in float32) and tokenizer."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        state = self.network.state_dict()
+        tensors = {}
+        for key in _trained_keys(self.network):
+            tensor = state[key].detach().to("cpu")
+            tensors[key] = tensor.half() if key.startswith("encoder.") else tensor.float()
+        save_file({k: v.contiguous() for k, v in tensors.items()}, str(path / WEIGHTS_FILE),
+                  metadata={"format": "pt", "quotestance_format": str(self.config.format_version)})
+        (path / CONFIG_FILE).write_text(json.dumps(self.config.to_dict(), indent=2) + "\n", encoding="utf-8")
+        self.tokenizer.save_pretrained(str(path))
+        return path
+
+    # -- analysis ------------------------------------------------------------------------------
+    def __call__(self, text: str, id: str = "doc") -> Document:
+        return next(self.pipe([text], batch_size=1, ids=[id]))
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 8, ids: Iterable[str] | None = None) -> Iterator[Document]:
+        """Analyse texts in input order; windows are sorted by length inside each batch."""
+        texts_iter = iter(texts)
+        ids_iter = iter(ids) if ids is not None else None
+        counter = 0
+        while chunk := list(islice(texts_iter, batch_size)):
+            chunk_ids = [next(ids_iter) if ids_iter else str(counter + i) for i in range(len(chunk))]
+            counter += len(chunk)
+            yield from self._analyse_chunk(chunk, chunk_ids)
+
+    def _analyse_chunk(self, texts: Sequence[str], ids: Sequence[str]) -> list[Document]:
+        pending = []
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"expected article text as str, got {type(text).__name__}")
+            pending.append(_Pending(self.featurizer.encode(text), {}))
+        items = [(doc, w) for doc, p in enumerate(pending) for w in range(len(p.encoded.windows))]
+        items.sort(key=lambda item: len(pending[item[0]].encoded.windows[item[1]].input_ids))
+        for start in range(0, len(items), self.window_batch):
+            self._score(items[start : start + self.window_batch], pending)
+        return [self._document(doc_id, p) for doc_id, p in zip(ids, pending, strict=True)]
+
+    def _score(self, items: list[tuple[int, int]], pending: list[_Pending]) -> None:
+        batch_items: list[tuple[Window, list[QuoteInstance]]] = []
+        owners: list[tuple[int, int]] = []
+        for doc, w in items:
+            encoded = pending[doc].encoded
+            quotes = [(i, q) for i, q in enumerate(encoded.quotes) if q.window == w]
+            batch_items.append((encoded.windows[w], [q for _, q in quotes]))
+            owners += [(doc, i) for i, _ in quotes]
+        if not owners:
+            return
+        batch = collate(batch_items, self.tokenizer.pad_token_id or 0, labels=False)
+        with torch.inference_mode():
+            output = self.network(batch)
+        self._store(output, owners, pending)
+
+    def _store(self, output: ModelOutput, owners: list[tuple[int, int]], pending: list[_Pending]) -> None:
+        temps = self.config.temperatures
+        quote_p = torch.sigmoid(output.quote_logits / temps["quote"]).tolist()
+        speaker_p = (output.speaker_logits / temps["speaker"]).softmax(-1).tolist()
+        stance_p = (output.stance_logits / temps["stance"]).softmax(-1).tolist()
+        for row, (doc, index) in enumerate(owners):
+            pending[doc].outputs[index] = (quote_p[row], speaker_p[row], stance_p[row])
+
+    def _document(self, doc_id: str, pending: _Pending) -> Document:
+        encoded = pending.encoded
+        kept = [i for i, q in enumerate(encoded.quotes)
+                if i in pending.outputs and pending.outputs[i][0] >= self.config.quote_threshold]
+        cues = find_cues(encoded.text, [encoded.quotes[i].span for i in kept])
+        quotes = [self._quote(encoded, encoded.quotes[i], pending.outputs[i], cue) for i, cue in zip(kept, cues,
+                                                                                                    strict=True)]
+        return Document(doc_id, encoded.text, quotes)
+
+    def _quote(self, encoded: EncodedArticle, instance: QuoteInstance,
+               scores: tuple[float, list[float], list[float]], cue: Span | None) -> Quote:
+        quote_p, speaker_p, stance_p = scores
+        speaker, mention, speaker_conf = _choose_speaker(encoded.text, instance, speaker_p)
+        stance_scores = {label: round(p, 4) for label, p in zip(self.config.stances, stance_p, strict=True)}
+        stance = max(stance_scores, key=stance_scores.__getitem__)
+        span = instance.span
+        return Quote(encoded.text[span.start : span.end], span.start, span.end, speaker, mention, cue, stance,
+                     stance_scores, {"quote": round(quote_p, 4), "speaker": round(speaker_conf, 4)})
+
+
+def _choose_speaker(text: str, instance: QuoteInstance, probs: list[float]) -> tuple[str | None, Span | None, float]:
+    """Add up candidate probabilities per resolved name; the likeliest name (or none) wins."""
+    from quotestance.eval.scorer import normalize_name  # the same equivalence the harness uses
+
+    totals: dict[str, float] = {}
+    best: dict[str, tuple[float, int]] = {}
+    for j, candidate in enumerate(instance.candidates):
+        key = normalize_name(candidate.resolved)
+        p = probs[1 + j]
+        totals[key] = totals.get(key, 0.0) + p
+        if key not in best or p > best[key][0]:
+            best[key] = (p, j)
+    if not totals or max(totals.values()) <= probs[0]:
+        return None, None, probs[0]
+    key = max(totals, key=totals.__getitem__)
+    candidate = instance.candidates[best[key][1]]
+    return candidate.resolved, Span.at(text, candidate.start, candidate.end), totals[key]
+
+
+def _load_weights(network: QuoteStanceNetwork, path: Path) -> None:
+    """Load saved tensors over the freshly built network, checking names and shapes."""
+    saved = load_file(str(path))
+    state = network.state_dict()
+    expected = set(_trained_keys(network))
+    missing, unknown = expected - set(saved), set(saved) - set(state)
+    if missing or unknown:
+        raise ConfigError(f"{path}: weights do not fit the config (missing {sorted(missing)[:3]}, "
+                          f"unexpected {sorted(unknown)[:3]})")
+    for key, tensor in saved.items():
+        if tensor.shape != state[key].shape:
+            raise ConfigError(f"{path}: {key} has shape {tuple(tensor.shape)}, config needs {tuple(state[key].shape)}")
+        if not torch.isfinite(tensor).all():
+            raise ConfigError(f"{path}: {key} holds NaN or infinite values")
+    network.load_state_dict({k: v.float() for k, v in saved.items()}, strict=False)

@@ -1,0 +1,89 @@
+"""The transformer pipeline on a tiny random encoder: train, save, reload, predict the same."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from quotestance.model.config import ConfigError, ModelConfig
+from quotestance.model.pipeline import QuoteAnalyzer, UnsafeModelError
+from quotestance.training.train import TrainConfig, train
+
+TEXTS = [
+    '"We are ready," Kim said. "Very ready," he added.',
+    "",
+    "No quotes in this one.",
+    'The minister said the troops were "not going anywhere" and left. "It is a lie," the spokesman said.',
+]
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_model_settings, tiny_article, tmp_path_factory):
+    config = TrainConfig(synthetic_articles=4, synthetic_dev_articles=2, fixtures=[str(tiny_article)],
+                         fixture_repeats=2, dev=[str(tiny_article)], batch_size=2, evaluations=1,
+                         model=tiny_model_settings)
+    result = train(config)
+    path = result.analyzer.save(tmp_path_factory.mktemp("model"))
+    return result, path
+
+
+@pytest.fixture(scope="module")
+def tiny_article():
+    from tests.conftest import TEST_FIXTURES
+
+    return TEST_FIXTURES / "tiny.json"
+
+
+def test_pipeline_trains_saves_reloads_and_predicts_the_same(trained):
+    result, path = trained
+    assert result.steps >= 1 and result.history
+    again = QuoteAnalyzer.load(path, dtype="float32")
+    for text in TEXTS:
+        assert again(text).to_dict() == result.analyzer(text).to_dict()
+
+
+def test_pipeline_pipe_equals_single_calls(trained):
+    analyzer = trained[0].analyzer
+    batched = [d.to_dict() for d in analyzer.pipe(TEXTS, batch_size=3, ids=[str(i) for i in range(len(TEXTS))])]
+    single = [analyzer(t, id=str(i)).to_dict() for i, t in enumerate(TEXTS)]
+    assert batched == single
+
+
+def test_pipeline_output_spans_and_scores_are_valid(trained):
+    analyzer = trained[0].analyzer
+    for text in TEXTS + ["x " * 400 + '"a long one at the end," she said.']:
+        document = analyzer(text).validate()
+        for quote in document.quotes:
+            assert abs(sum(quote.stance_scores.values()) - 1.0) < 1e-3
+            assert quote.stance in quote.stance_scores
+
+
+def test_pipeline_refuses_pickles(trained, tmp_path):
+    _, path = trained
+    for item in path.iterdir():
+        (tmp_path / item.name).write_bytes(item.read_bytes())
+    (tmp_path / "pytorch_model.bin").write_bytes(b"not really")
+    with pytest.raises(UnsafeModelError, match="pytorch_model.bin"):
+        QuoteAnalyzer.load(tmp_path)
+
+
+def test_pipeline_refuses_newer_format(trained, tmp_path):
+    _, path = trained
+    for item in path.iterdir():
+        (tmp_path / item.name).write_bytes(item.read_bytes())
+    config = json.loads((tmp_path / "config.json").read_text())
+    config["format_version"] = 99
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ConfigError, match="format_version 99 is newer"):
+        QuoteAnalyzer.load(tmp_path)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("window", 10000, "window must be between"),
+    ("stances", ["good", "bad"], "stances must be"),
+    ("temperatures", {"quote": 0}, "temperatures need"),
+    ("colour", "red", "unknown config field"),
+])
+def test_pipeline_config_errors_name_the_field(field, value, message):
+    with pytest.raises(ConfigError, match=message):
+        ModelConfig.from_dict({field: value})

@@ -1,0 +1,300 @@
+"""Fine-tune the quote, attribution and stance heads (and the upper encoder layers).
+
+Trains on generated articles plus hand-written `train` fixtures (and any folders a user
+adds), selects the best checkpoint on `dev` and `synthetic-dev`, never reads `test`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from quotestance.eval.fixtures import GoldArticle, parse_article, read_articles
+from quotestance.eval.runner import evaluate
+from quotestance.model.config import ConfigError, ModelConfig
+from quotestance.model.defaults import FIXTURES_DIR
+from quotestance.model.encoder import cpu_has_fast_bf16, load_encoder, load_tokenizer
+from quotestance.model.features import Featurizer, QuoteInstance, Window
+from quotestance.model.network import QuoteStanceNetwork, collate
+from quotestance.model.pipeline import QuoteAnalyzer
+from tqdm.auto import tqdm
+
+from .generate import generate_articles
+
+logger = logging.getLogger(__name__)
+
+Item = tuple[Window, list[QuoteInstance]]
+#: Dev metrics averaged into the selection score.
+SELECTION_METRICS = ("quote_f1", "attribution_f1", "stance_macro_f1")
+
+
+@dataclass
+class TrainConfig:
+    """What to train on and how; saved next to the model so a run can be repeated."""
+
+    seed: int = 13
+    synthetic_articles: int = 3000
+    synthetic_dev_articles: int = 150
+    #: Folders of hand-annotated articles to train on (ANNOTATION.md format).
+    fixtures: list[str] = field(default_factory=lambda: [str(FIXTURES_DIR / "train")])
+    #: How many times each hand-written article is repeated per epoch: they are few but real.
+    fixture_repeats: int = 6
+    dev: list[str] = field(default_factory=lambda: [str(FIXTURES_DIR / "dev")])
+    epochs: float = 1.0
+    batch_size: int = 16
+    learning_rate: float = 1e-4
+    encoder_learning_rate: float = 5e-5
+    warmup_share: float = 0.06
+    weight_decay: float = 0.01
+    #: Stop after this many minutes of training (the shipped model must train in 30 on 2 cores).
+    max_minutes: float = 25.0
+    evaluations: int = 4
+    model: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.synthetic_articles < 0 or self.batch_size < 1 or self.epochs <= 0:
+            raise ConfigError(f"synthetic_articles >= 0, batch_size >= 1, epochs > 0 needed; got "
+                              f"{self.synthetic_articles}, {self.batch_size}, {self.epochs}")
+        if any("test" in Path(p).parts[-1:] for p in self.dev + self.fixtures):
+            raise ConfigError("the test split may be used neither for training nor for selection")
+        ModelConfig.from_dict(self.model)  # fail now, not after data preparation
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> TrainConfig:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        unknown = set(data) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ConfigError(f"{path}: unknown training option(s) {sorted(unknown)}")
+        return cls(**data)
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python and torch so a run is repeatable."""
+    from transformers import set_seed as hf_set_seed
+
+    random.seed(seed)
+    hf_set_seed(seed)
+
+
+def _items(featurizer: Featurizer, articles: Iterable[GoldArticle]) -> list[Item]:
+    items = []
+    for article in articles:
+        encoded = featurizer.encode(article.text, article)
+        for w, window in enumerate(encoded.windows):
+            items.append((window, [q for q in encoded.quotes if q.window == w]))
+    return items
+
+
+def prepare_data(config: TrainConfig, featurizer: Featurizer) -> tuple[list[Item], list[GoldArticle]]:
+    """Training items and synthetic-dev articles (generated from the held-out data parts)."""
+    synthetic = (parse_article(a) for a in generate_articles(config.synthetic_articles, config.seed, "train"))
+    items = _items(featurizer, tqdm(synthetic, total=config.synthetic_articles, desc="featurising", leave=False))
+    fixtures = read_articles(config.fixtures) if config.fixtures else []
+    items += _items(featurizer, fixtures) * config.fixture_repeats
+    synthetic_dev = [parse_article(a) for a in generate_articles(config.synthetic_dev_articles, config.seed,
+                                                                 "heldout")]
+    logger.info("%d training windows from %d synthetic and %d hand-written articles", len(items),
+                config.synthetic_articles, len(fixtures))
+    return items, synthetic_dev
+
+
+def _optimizer(network: QuoteStanceNetwork, config: TrainConfig, steps: int):
+    from transformers import get_linear_schedule_with_warmup
+
+    encoder = [p for p in network.encoder.parameters() if p.requires_grad]
+    heads = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
+    optimizer = torch.optim.AdamW([
+        {"params": encoder, "lr": config.encoder_learning_rate},
+        {"params": heads, "lr": config.learning_rate},
+    ], weight_decay=config.weight_decay)
+    schedule = get_linear_schedule_with_warmup(optimizer, int(steps * config.warmup_share), steps)
+    return optimizer, schedule
+
+
+def _round_like_saved(network: QuoteStanceNetwork) -> None:
+    """Round fine-tuned encoder weights to float16 as `save` stores them, so that every score
+    measured from here on describes exactly the model that is shipped.
+    """
+    with torch.no_grad():
+        for parameter in network.encoder.parameters():
+            if parameter.requires_grad:
+                parameter.copy_(parameter.half().float())
+
+
+@dataclass
+class TrainResult:
+    """What a run produced and measured."""
+
+    analyzer: QuoteAnalyzer
+    steps: int
+    seconds: float
+    best_score: float
+    history: list[dict[str, Any]]
+
+
+def _dev_scores(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle], synthetic_dev: Sequence[GoldArticle]) -> dict:
+    analyzer.network.eval()
+    scores = {"dev": evaluate(dev, analyzer).metrics() if dev else None,
+              "synthetic_dev": evaluate(synthetic_dev, analyzer).metrics() if synthetic_dev else None}
+    parts = [s for s in scores.values() if s]
+    scores["selection"] = sum(s[m] for s in parts for m in SELECTION_METRICS) / (len(parts) * 3) if parts else 0.0
+    return scores
+
+
+def train(config: TrainConfig, items: list[Item] | None = None,
+          synthetic_dev: list[GoldArticle] | None = None) -> TrainResult:
+    """Fine-tune a model; returns the best checkpoint by the dev selection score."""
+    set_seed(config.seed)
+    model_config = ModelConfig.from_dict(config.model)
+    tokenizer = load_tokenizer(model_config.encoder)
+    if items is None:
+        items, synthetic_dev = prepare_data(config, Featurizer(tokenizer, model_config))
+    synthetic_dev = synthetic_dev or []
+    dev = read_articles(config.dev) if config.dev else []
+    network = QuoteStanceNetwork(load_encoder(model_config, training=True), model_config)
+    analyzer = QuoteAnalyzer(network, tokenizer, model_config)
+    steps = max(1, int(len(items) * config.epochs / config.batch_size))
+    optimizer, schedule = _optimizer(network, config, steps)
+    rng = random.Random(config.seed)
+    order = [i for _ in range(int(config.epochs) + 1) for i in rng.sample(range(len(items)), len(items))]
+    evaluate_at = {max(1, round(steps * (k + 1) / config.evaluations)) for k in range(config.evaluations)}
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=cpu_has_fast_bf16())
+    best, best_state, history = -1.0, None, []
+    started = time.perf_counter()
+    progress = tqdm(range(1, steps + 1), desc="training", disable=None)
+    step = 0
+    for step in progress:
+        network.train()
+        batch_items = [items[i] for i in order[(step - 1) * config.batch_size : step * config.batch_size]]
+        with autocast:
+            output = network(collate(batch_items, tokenizer.pad_token_id or 0, labels=True))
+        if output.loss is not None:
+            output.loss.backward()
+            torch.nn.utils.clip_grad_norm_([p for p in network.parameters() if p.requires_grad], 1.0)
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            progress.set_postfix(loss=f"{output.loss.item():.3f}", **{k: f"{v:.2f}" for k, v in output.losses.items()})
+        schedule.step()
+        if step % 50 == 0 and output.loss is not None:
+            logger.info("step %d/%d loss %.3f %s", step, steps, output.loss.item(), output.losses)
+        out_of_time = time.perf_counter() - started > config.max_minutes * 60
+        if step in evaluate_at or out_of_time or step == steps:
+            scores = _dev_scores(analyzer, dev, synthetic_dev)
+            history.append({"step": step, "seconds": round(time.perf_counter() - started), **scores})
+            logger.info("step %d: selection score %.4f", step, scores["selection"])
+            progress.write(f"step {step}: dev selection score {scores['selection']:.4f}")
+            if scores["selection"] > best:
+                best = scores["selection"]
+                best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
+        if out_of_time:
+            logger.warning("stopping at step %d of %d: the %.0f-minute budget is spent", step, steps,
+                           config.max_minutes)
+            break
+    if best_state is not None:
+        network.load_state_dict(best_state)
+    _round_like_saved(network)
+    network.eval()
+    return TrainResult(analyzer, step, time.perf_counter() - started, best, history)
+
+
+def save_run(result: TrainResult, config: TrainConfig, output: str | Path) -> Path:
+    """Save the model plus the training config and history beside it."""
+    path = result.analyzer.save(output)
+    (path / "training.json").write_text(json.dumps({"config": asdict(config), "steps": result.steps,
+                                                    "seconds": round(result.seconds),
+                                                    "history": result.history}, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _speed(analyzer: QuoteAnalyzer, texts: Sequence[str], repeats: int = 3) -> str:
+    analyzer(texts[0])  # warm-up
+    started = time.perf_counter()
+    for _ in range(repeats):
+        list(analyzer.pipe(texts, batch_size=8))
+    seconds = (time.perf_counter() - started) / repeats
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    return (f"{len(texts) / seconds:.2f} articles/s ({analyzer.dtype}, {torch.get_num_threads()} threads) on "
+            f"{len(texts)} article(s) of {words:.0f} words on average")
+
+
+def _card_scores(analyzer: QuoteAnalyzer, sets: dict[str, list[GoldArticle]]) -> dict[str, dict[str, dict]]:
+    from quotestance.model.rules import RuleAnalyzer
+
+    rules = RuleAnalyzer()
+    return {name: {"transformer": evaluate(articles, analyzer).metrics(), "rules": evaluate(articles, rules).metrics()}
+            for name, articles in sets.items() if articles}
+
+
+def _parse_sets(values: Sequence[str]) -> dict[str, list[GoldArticle]]:
+    sets = {}
+    for value in values:
+        name, _, path = value.partition("=")
+        if not path:
+            raise ValueError(f"--card-eval expects NAME=PATH, got {value!r}")
+        sets[name] = read_articles([path])
+    return sets
+
+
+def run_training(config: TrainConfig, output: str | Path, card_sets: dict[str, list[GoldArticle]]) -> Path:
+    """Train, calibrate on dev, save, then score and write the model card."""
+    import platform
+
+    from quotestance.model.encoder import load_tokenizer as _tokenizer
+
+    from .calibrate import collect_logits, fit_temperatures
+    from .model_card import write_model_card
+
+    model_config = ModelConfig.from_dict(config.model)
+    featurizer = Featurizer(_tokenizer(model_config.encoder), model_config)
+    items, synthetic_dev = prepare_data(config, featurizer)
+    result = train(config, items, synthetic_dev)
+    dev = (read_articles(config.dev) if config.dev else []) + synthetic_dev
+    calibration = fit_temperatures(collect_logits(result.analyzer, dev))
+    result.analyzer.config.temperatures = {name: c["temperature"] for name, c in calibration.items()}
+    path = save_run(result, config, output)
+    sets = {"dev": read_articles(config.dev) if config.dev else [], "synthetic-dev": synthetic_dev, **card_sets}
+    seed_texts = [a.text for a in card_sets.get("seed", [])] or [a.text for a in sets["dev"][:5]]
+    info = {
+        "training": json.loads((path / "training.json").read_text(encoding="utf-8")),
+        "calibration": calibration,
+        "scores": _card_scores(result.analyzer, sets),
+        "speed": _speed(result.analyzer, seed_texts),
+        "machine": f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads",
+    }
+    write_model_card(path, info)
+    (path / "scores.json").write_text(json.dumps(info["scores"], indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def register_cli(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    """Add `quotestance train` to the CLI."""
+    parser = sub.add_parser("train", help="fine-tune a model on generated and annotated articles")
+    parser.add_argument("--config", help="JSON file of TrainConfig options")
+    parser.add_argument("--output", "-o", default="runs/model", help="folder for the trained model")
+    parser.add_argument("--fixtures", nargs="+", default=[], metavar="DIR",
+                        help="extra annotated folders to train on (your own house style)")
+    parser.add_argument("--synthetic", type=int, help="number of generated training articles")
+    parser.add_argument("--max-minutes", type=float, help="training time budget")
+    parser.add_argument("--card-eval", nargs="+", default=[], metavar="NAME=PATH",
+                        help="extra sets scored for the model card after training, e.g. test=eval/fixtures/test")
+    parser.set_defaults(func=_cmd_train)
+
+
+def _cmd_train(args) -> int:  # noqa: ANN001
+    config = TrainConfig.from_file(args.config) if args.config else TrainConfig()
+    config.fixtures = config.fixtures + list(args.fixtures)
+    if args.synthetic is not None:
+        config.synthetic_articles = args.synthetic
+    if args.max_minutes is not None:
+        config.max_minutes = args.max_minutes
+    config.__post_init__()
+    path = run_training(config, args.output, _parse_sets(args.card_eval))
+    print(f"model saved to {path}; model card: {path / 'README.md'}")
+    return 0
