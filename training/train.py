@@ -119,8 +119,9 @@ def _optimizer(network: QuoteStanceNetwork, config: TrainConfig, steps: int):
 
 
 def _round_like_saved(network: QuoteStanceNetwork) -> None:
-    """Round fine-tuned encoder weights to float16 as `save` stores them, so that every score
-    measured from here on describes exactly the model that is shipped.
+    """Round fine-tuned encoder weights to float16 as `save` stores them.
+
+    Every score measured from here on then describes exactly the model that is shipped.
     """
     with torch.no_grad():
         for parameter in network.encoder.parameters():
