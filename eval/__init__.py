@@ -1,1 +1,1 @@
-"""The evaluation harness: fixture reader, scorer, runner and the annotated fixtures."""
+"""The evaluation harness: fixture reader, scorer, runner, error analysis, plots, batch summaries and the fixtures."""

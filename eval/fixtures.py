@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quotestance.model.defaults import STANCES, Stance
-from quotestance.model.document import Span
+from quotestance.model.defaults import CONFIDENCE_KEYS, STANCES, Stance
+from quotestance.model.document import Document, Quote, Span
 
 
 class FixtureError(ValueError):
@@ -42,6 +42,20 @@ class GoldQuote:
         """Every acceptable name for the speaker: the canonical one first."""
         return ((self.speaker,) if self.speaker else ()) + self.aliases
 
+    def to_quote(self) -> Quote:
+        """The annotation as a predicted `Quote` would carry it: certain stance, full confidence."""
+        return Quote(
+            text=self.text,
+            start=self.start,
+            end=self.end,
+            speaker=self.speaker,
+            speaker_mention=self.mention,
+            cue=self.cue,
+            stance=self.stance,
+            stance_scores={label: float(label == self.stance) for label in STANCES},
+            confidence=dict.fromkeys(CONFIDENCE_KEYS, 1.0),
+        )
+
 
 @dataclass
 class GoldArticle:
@@ -53,6 +67,10 @@ class GoldArticle:
     non_quotes: list[str] = field(default_factory=list)
     source: str = ""
     path: Path | None = None
+
+    def to_document(self) -> Document:
+        """The gold annotation as a `Document` (optional quotes included), e.g. to render it."""
+        return Document(self.id, self.text, [quote.to_quote() for quote in self.quotes])
 
 
 def find_occurrence(text: str, needle: str, occurrence: int) -> int:

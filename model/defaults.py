@@ -11,6 +11,9 @@ from typing import Literal
 Stance = Literal["support", "oppose", "neutral"]
 #: Stance toward North Korea–Russia cooperation, in the order the classifier's outputs use.
 STANCES: tuple[Stance, ...] = ("support", "oppose", "neutral")
+#: One colour per stance for the HTML view and the plots: blue and vermillion from the
+#: Okabe-Ito palette, which stay apart under every common colour-vision deficiency, and grey.
+STANCE_COLOURS: dict[Stance, str] = {"support": "#0072B2", "oppose": "#D55E00", "neutral": "#7A7A7A"}
 
 #: Confidence keys a predicted quote carries.
 CONFIDENCE_KEYS: tuple[str, ...] = ("quote", "speaker")

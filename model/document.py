@@ -121,6 +121,15 @@ class Document:
     def to_json(self, with_text: bool = True, indent: int | None = None) -> str:
         return json.dumps(self.to_dict(with_text), ensure_ascii=False, indent=indent)
 
+    def to_html(self, title: str | None = None) -> str:
+        """This document as one self-contained HTML page: quotes in stance colours, speakers, a legend.
+
+        See `quotestance.model.render.document_to_html`, which does the work.
+        """
+        from .render import document_to_html
+
+        return document_to_html(self, title)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
         quotes = [Quote.from_dict(q) for q in data.get("quotes", [])]

@@ -29,7 +29,14 @@ ROLE_NOUNS = frozenset(
     analyst analysts diplomat diplomats agency office statement source sources expert experts researcher
     director head chairman chairwoman senator governor mayor professor agency's ministry's council
     committee department service government kremlin pentagon observer veteran resident residents
-    soldier soldiers daughter mother father""".split()
+    soldier soldiers daughter mother father officer legislator academic scholar colonel worker staff
+    commission owner co-chair aide speaker administration blogger secretary-general attaché group trader
+    guide defector teacher broker operator sister newspaper daily paper chamber prosecutor directorate
+    admiral treasury bloc union executive panel monitor body organisation organization team investigator
+    historian shopkeeper sergeant medic volunteer nurse specialist planner merchant brigadier lieutenant
+    pensioner farmer labourer lawyer scientist tourist accountant commentator columnist activist driver
+    student engineer pilot sailor refugee villager witness eyewitness insider delegate negotiator
+    spokespeople representatives envoys diplomats experts ministers leaders officials sources""".split()
 )
 #: Capitalised words that are titles, not names ("President Joe Biden" -> "Joe Biden").
 TITLE_WORDS = frozenset(
@@ -39,7 +46,11 @@ TITLE_WORDS = frozenset(
     adviser advisor state supreme ukrainian russian south north korean korea's chinese japanese american
     u.s. us un nato eu pentagon kremlin german british french former acting senior top deputy
     intelligence military army navy trade economy unification interior lawmaker representative
-    permanent special press white house department ministry spokesperson's""".split()
+    permanent special press white house department ministry spokesperson's governor comrade cabinet
+    commissioner high chairwoman marshal colonel lieutenant major captain sergeant private corporal
+    analyst researcher professor economist journalist correspondent editor ceo founder mayor
+    natural resources finance justice culture health education industry energy emergency development
+    affairs federal regional provincial state-run""".split()
 )
 #: Last words that make a capitalised sequence an organisation, kept whole.
 ORG_HEADS = frozenset(
@@ -48,13 +59,32 @@ ORG_HEADS = frozenset(
     kremlin pentagon nato
     organization organisation forces corps force group house""".split()
 )
-_NAME_TOKEN = r"(?:[A-Z][\w\u2019'\-]*\.?|[A-Z]{2,})"
-NAME = re.compile(rf"{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_TOKEN}|de|van|von|bin|al-\w+|of(?= [A-Z])))*")
+# A capitalised word, an initial ("J."), or a dotted abbreviation ("U.S."); a word's own full
+# stop never joins it to the next word, so "the Kremlin. Dmitry Peskov" gives two names.
+_NAME_TOKEN = r"(?:(?:[A-Z]\.){1,3}(?![a-z])|(?:Dr|Mr|Mrs|Ms|Gen|Lt|Col|Maj|Sen|Rep|Gov|Adm|St)\.|[A-Z][\w\u2019'\-]*)"
+NAME = re.compile(rf"{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_TOKEN}|(?:de|van|von|bin|al|of|el|da)(?=[ \t]+[A-Z])))*")
 _SENTENCE_STARTERS = frozenset(
     """the a an in on at this that these those it its he she they we i but and or as after before when
     while if for with by from to of meanwhile however yet still also some many most one two three
     related photo file members seoul's his her their our""".split()
 )
+
+
+_COMMON_ENDINGS = ("ing", "ed", "ly", "ies", "ness", "ment", "ful", "less", "ous", "ive", "able")
+
+
+def _is_sentence_word(text: str, start: int, words: list[str]) -> bool:
+    """A lone capitalised word opening a sentence that reads like an ordinary word ("Asked", "Buying").
+
+    Such a word is a speaker only if the article also uses it mid-sentence with a capital.
+    """
+    if len(words) != 1:
+        return False
+    word = words[0]
+    opens = start == 0 or text[max(0, start - 2) : start].strip() in ("", ".", "!", "?", '"', "\u201c")
+    ordinary = word.casefold().endswith(_COMMON_ENDINGS) or word.casefold() in _SENTENCE_STARTERS
+    elsewhere = re.search(rf"(?<![.!?\n] )(?<=[a-z,] ){re.escape(word)}\b", text) is not None
+    return opens and not elsewhere and (ordinary or text.count(word) == 1)
 
 
 @dataclass(frozen=True)
@@ -104,24 +134,31 @@ class EntityIndex:
 
 
 def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
-    """Drop leading title words; return the name's start, its text and the titles."""
+    """Cut a name after its last title word or possessive ("Kursk Governor Alexander Khinshtein")."""
     words = list(re.finditer(r"\S+", text))
-    titles: list[str] = []
-    while len(words) > 1 and words[0].group().casefold() in TITLE_WORDS:
-        titles.append(words.pop(0).group().casefold())
-    cut = words[0].start()
-    return start + cut, text[cut:], tuple(titles)
+    cut = 0
+    for i, word in enumerate(words[:-1]):
+        folded = word.group().casefold()
+        if folded in TITLE_WORDS or folded.endswith(("'s", "\u2019s")):
+            cut = i + 1
+    titles = tuple(w.group().casefold() for w in words[:cut])
+    at = words[cut].start()
+    return start + at, text[at:], titles
 
 
-def find_name_mentions(text: str) -> list[Mention]:
-    """Capitalised sequences that look like names or organisations, titles stripped."""
+def find_name_mentions(text: str, whole_article: bool = True) -> list[Mention]:
+    """Capitalised sequences that look like names or organisations, titles stripped.
+
+    On a whole article, lone sentence-opening words that read like ordinary words are
+    dropped; pass `whole_article=False` for a phrase cut out of one.
+    """
     mentions = []
     for match in NAME.finditer(text):
-        raw = match.group().rstrip(".")
+        raw = match.group().rstrip(".") if not re.search(r"(?:\b[A-Z]\.)+$", match.group()) else match.group()
         words = raw.split()
         while words and words[0].casefold() in _SENTENCE_STARTERS:
             words.pop(0)
-        if not words:
+        if not words or (whole_article and _is_sentence_word(text, match.start(), words)):
             continue
         offset = match.start() + raw.index(words[0])
         raw = " ".join(words) if raw.count(" ") == len(raw.split()) - 1 else raw[raw.index(words[0]) :]
@@ -149,7 +186,7 @@ _FILLER = r"(?:(?:[A-Z]\.){2,}|[\w\-]+)[ \t]+"
 ROLE_PHRASE = re.compile(
     rf"\b(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Tt]wo|[Ss]ome|[Ss]everal|[Aa]nother|[Oo]ther)[ \t]+(?:{_FILLER}){{0,4}}?"
     rf"|(?:[A-Z][\w\-]*[ \t]+){{0,3}}[A-Z][\w\-]*['\u2019]s[ \t]+(?:{_FILLER}){{0,3}}?)?"
-    rf"(?:{_ROLE_ALTERNATION})s?\b"
+    rf"(?i:{_ROLE_ALTERNATION})s?\b"
 )
 _NOT_SPEAKERS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
@@ -191,7 +228,28 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
             mention.start, mention.end, mention.text, mention.kind, resolved
         )
     for match in ROLE_PHRASE.finditer(text):
-        key = match.span()
-        if key not in found:
-            found[key] = SpeakerCandidate(*key, match.group(), "role", _strip_article(match.group()))
+        for key in {match.span(), (match.start(), _extension_end(text, match.end()))}:
+            if key not in found:
+                phrase = text[key[0] : key[1]]
+                found[key] = SpeakerCandidate(*key, phrase, "role", _strip_article(phrase))
     return sorted(found.values(), key=lambda c: (c.start, c.end))
+
+
+_PREPOSITION = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with)[ \t]+")
+_EXTENSION_STOP = REPORTING_VERBS | {"who", "that", "which", "and", "but", "or", "as", "while", "when", "because"}
+
+
+def _extension_end(text: str, end: int, most: int = 6) -> int:
+    """Where a role phrase ends with its prepositional tail: "spokesman for North Korea's foreign ministry"."""
+    preposition = _PREPOSITION.match(text, end)
+    if not preposition:
+        return end
+    stop = end
+    for word in list(re.finditer(r"[^\s]+", text[preposition.end() : preposition.end() + 120]))[:most]:
+        bare = word.group().rstrip(",.;:!?\"\u201d")
+        if bare.casefold() in _EXTENSION_STOP or not bare:
+            break
+        stop = preposition.end() + word.start() + len(bare)
+        if bare != word.group():
+            break
+    return stop

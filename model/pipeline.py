@@ -18,6 +18,7 @@ from typing import Any
 import torch
 from safetensors.torch import load_file, save_file
 
+from .batch import DatasetMixin
 from .config import ConfigError, ModelConfig
 from .defaults import DEFAULT_MODEL_DIR
 from .document import Document, Quote, Span
@@ -68,7 +69,7 @@ class _Pending:
     outputs: dict[int, tuple[float, list[float], list[float]]]
 
 
-class QuoteAnalyzer:
+class QuoteAnalyzer(DatasetMixin):
     """Finds quotes, attributes them and labels their stance with a fine-tuned encoder.
 
     Example:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .batch import DatasetMixin
 from .document import Document, Quote, Span
 from .marks import MarkedSpan, find_marked_spans
 from .mentions import PRONOUNS, REPORTING_VERBS, ROLE_NOUNS, EntityIndex, find_name_mentions, index_entities
@@ -108,7 +109,7 @@ class _Resolver:
         return earlier[-1][1] if earlier else None
 
     def resolve(self, subject: Span, position: int | None = None) -> str | None:
-        names = [m for m in find_name_mentions(subject.text) if m.text.casefold() not in PRONOUNS]
+        names = [m for m in find_name_mentions(subject.text, whole_article=False) if m.text.casefold() not in PRONOUNS]
         words = [w.strip(",.").casefold() for w in subject.text.split()]
         if names:
             name = names[-1]
@@ -193,7 +194,7 @@ def _find_attribution(masked: str, span: MarkedSpan, next_start: int) -> Attribu
     return _attribution_before(masked, lo, max(span.start - 1, lo))
 
 
-class RuleAnalyzer:
+class RuleAnalyzer(DatasetMixin):
     """Quotes from marks, speakers from reporting verbs and names nearby, stance `neutral`.
 
     Example:

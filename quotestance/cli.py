@@ -19,6 +19,8 @@ from quotestance.model.document import Document
 from .io import InputError, read_article_file
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+#: A batch job that finished but skipped bad records (listed in its errors file).
+EXIT_RECORD_ERRORS = 3
 
 
 def _open_output(path: str | None, force: bool):
@@ -63,21 +65,42 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from quotestance.eval.fixtures import read_articles
-    from quotestance.eval.runner import evaluate, format_confusion, format_table, write_report
+    from quotestance.eval.runner import format_confusion, format_table, predict, write_report
+    from quotestance.eval.scorer import score
     from quotestance.model.registry import load_analyzer
 
     articles = read_articles(args.paths)
-    results = {}
+    results, predictions = {}, {}
     for model in args.model or [DEFAULT_MODEL]:
         analyzer = load_analyzer(model)
-        results[model] = evaluate(articles, analyzer, batch_size=args.batch_size)
+        predictions[model] = predict(articles, analyzer, batch_size=args.batch_size)
+        results[model] = score(articles, predictions[model])
         if not args.json:
             print(format_table(results[model], f"model: {analyzer.name}", per_article=not args.summary))
             print(format_confusion(results[model]) + "\n")
     if args.json:
         print(json.dumps({m: r.metrics() for m, r in results.items()}, indent=2))
     if args.report:
-        print(f"report written to {write_report(args.report, results)}", file=sys.stderr)
+        print(f"report written to {write_report(args.report, results, articles, predictions)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from quotestance.model.batch import BatchOptions, errors_path, run_batch
+    from quotestance.model.registry import load_analyzer
+
+    options = BatchOptions(text_field=args.text_field, id_field=args.id_field, batch_size=args.batch_size,
+                           chunk_size=args.chunk_size, flat=args.flat, resume=args.resume, errors=args.errors)
+    if args.engine == "ray":
+        from quotestance.model.ray_engine import run_batch_ray
+
+        summary = run_batch_ray(args.input, args.output, args.model, options)
+    else:
+        summary = run_batch(args.input, args.output, load_analyzer(args.model), options)
+    print(f"{summary.line()}; output: {args.output}", file=sys.stderr)
+    if summary.errors or summary.earlier_errors:
+        print(f"errors written to {errors_path(args.output, args.errors)}", file=sys.stderr)
+        return EXIT_RECORD_ERRORS
     return EXIT_OK
 
 
@@ -113,11 +136,25 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="score a model on annotated articles (ANNOTATION.md format)")
     evaluate.add_argument("paths", nargs="+", help="annotated JSON files or folders of them")
     _model_option(evaluate, multiple=True)
-    evaluate.add_argument("--report", metavar="DIR", help="write report.md and metrics.json here")
+    evaluate.add_argument("--report", metavar="DIR", help="write report.md, metrics.json and PNG plots here")
     evaluate.add_argument("--json", action="store_true", help="print metrics as JSON instead of tables")
     evaluate.add_argument("--summary", action="store_true", help="print only the total row")
     evaluate.add_argument("--batch-size", type=int, default=8)
     evaluate.set_defaults(func=cmd_eval)
+
+    batch = sub.add_parser("batch", help="analyse a collection: JSONL, CSV, Parquet, a .txt folder or a dataset")
+    batch.add_argument("input", help="input file or folder")
+    batch.add_argument("-o", "--output", required=True, help="output .jsonl or .parquet")
+    _model_option(batch)
+    batch.add_argument("--text-field", default="text")
+    batch.add_argument("--id-field", default="id")
+    batch.add_argument("--batch-size", type=int, default=16, help="articles per model batch")
+    batch.add_argument("--chunk-size", type=int, default=64, help="articles written per flushed chunk")
+    batch.add_argument("--flat", action="store_true", help="one row per quote instead of one per article")
+    batch.add_argument("--resume", action="store_true", help="continue a killed job: skip ids already written")
+    batch.add_argument("--errors", help="errors file (default: OUTPUT.errors.jsonl)")
+    batch.add_argument("--engine", choices=("local", "ray"), default="local")
+    batch.set_defaults(func=cmd_batch)
 
     validate = sub.add_parser("validate", help="check annotated articles against ANNOTATION.md")
     validate.add_argument("paths", nargs="+")
@@ -130,11 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
-    """Commands that live with their package (generate, train) and register themselves."""
+    """Commands that live with their package (generate, train, render, summarize) and register themselves."""
+    from quotestance.eval.summarize import register_cli as summarize
+    from quotestance.model.render import register_cli as render
     from quotestance.training.generate import register_cli as generate
     from quotestance.training.train import register_cli as train
 
-    return [generate, train]
+    return [generate, train, render, summarize]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,9 +1,17 @@
-"""Reading article files for the CLI: clear errors for bad bytes, ids from file names."""
+"""Reading inputs for the CLI: article files and stored documents, with clear errors naming the file."""
 
 from __future__ import annotations
 
+import json
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from quotestance.model.document import Document
+
+_SPACE = re.compile(r"\s*")
 
 
 class InputError(ValueError):
@@ -29,3 +37,49 @@ def read_article_file(name: str) -> tuple[str, str]:
     if not path.is_file():
         raise InputError(f"{name}: no such file")
     return path.stem, decode_article(path.read_bytes(), name)
+
+
+def read_json_values(name: str) -> Iterator[Any]:
+    """Yield the JSON values in a file, written one after another (JSON Lines, or indented objects back to back).
+
+    Raises:
+        InputError: The file is missing, not UTF-8 or not JSON; the message names the file and the place.
+    """
+    path = Path(name)
+    if not path.is_file():
+        raise InputError(f"{name}: no such file")
+    text = decode_article(path.read_bytes(), name)
+    decoder = json.JSONDecoder()
+    position = _SPACE.match(text).end()
+    while position < len(text):
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{name}: not JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
+        yield value
+        position = _SPACE.match(text, position).end()
+
+
+def read_documents_file(name: str) -> list[Document]:
+    """Read the documents that `analyze --format json|jsonl` wrote, text included.
+
+    Raises:
+        InputError: The file is missing, not UTF-8, not JSON, or holds something other than documents.
+    """
+    return [_document(value, name, i) for i, value in enumerate(read_json_values(name), 1)]
+
+
+def _document(value: Any, source: str, index: int) -> Document:
+    if isinstance(value, dict) and "quotes" in value and "text" not in value:
+        raise InputError(f"{source}: value {index} has quotes but no article text "
+                         "(`batch` output? render the articles themselves)")
+    if isinstance(value, dict) and any(isinstance(q, dict) and "start" not in q for q in value.get("quotes", [])):
+        raise InputError(f"{source}: value {index} has quotes without offsets: an annotated article "
+                         "(ANNOTATION.md format)? `render --gold` shows those")
+    try:
+        return Document.from_dict(value)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise InputError(
+            f"{source}: value {index} is not a document as `analyze --format json|jsonl` writes it "
+            f"({type(error).__name__}: {error})"
+        ) from None

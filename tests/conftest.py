@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from quotestance.eval.fixtures import GoldArticle, GoldQuote
+from quotestance.model.document import Document, Quote
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO.parent / "shared" / "seed"
@@ -17,6 +19,38 @@ def seed_path() -> Path:
     if not SEED.is_file():
         pytest.skip(f"the seed article is not at {SEED} (CI has ../shared)")
     return SEED
+
+
+_CASE_TEXT = '"One," Kim said. "Two," Lee said. "Three," Kim said. "Four," Lee said. "Five," Park said.'
+
+
+def _case_gold(text: str, speaker: str, stance: str, **extra) -> GoldQuote:
+    start = _CASE_TEXT.index(text)
+    return GoldQuote(text, start, start + len(text), speaker, stance, **extra)
+
+
+def _case_pred(text: str, speaker: str, stance: str) -> Quote:
+    start = _CASE_TEXT.index(text)
+    return Quote(text, start, start + len(text), speaker, stance=stance)
+
+
+@pytest.fixture
+def scored_case() -> tuple[GoldArticle, Document]:
+    """One article scored by hand: four gold quotes (right, misattributed, missed, wrong stance), one optional."""
+    gold = GoldArticle("a", _CASE_TEXT, [
+        _case_gold("One,", "Kim", "oppose", note="partial quote; pronoun attribution"),
+        _case_gold("Two,", "Lee", "support", note="partial quote"),
+        _case_gold("Three,", "Kim", "neutral", phenomena=("split_quote",)),
+        _case_gold("Four,", "Lee", "oppose", note="role noun 'the spokesman'; partial quote"),
+        _case_gold("Five,", "Park", "oppose", optional=True, note="partial quote"),
+    ])
+    predicted = Document("a", _CASE_TEXT, [
+        _case_pred("One,", "Kim", "oppose"),
+        _case_pred("Two,", "Kim", "support"),
+        _case_pred("Four,", "Lee", "neutral"),
+        _case_pred("Five,", "Nobody", "neutral"),
+    ])
+    return gold, predicted
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["quotestance", "quotestance.model.document", "quotestance.model.marks", "quotestance.model.rules",
-           "quotestance.model.registry", "quotestance.model.mentions", "quotestance.model.config"]
+           "quotestance.model.registry", "quotestance.model.mentions", "quotestance.model.config",
+           "quotestance.model.render", "quotestance.eval.errors", "quotestance.eval.summarize"]
 
 
 @pytest.mark.parametrize("name", MODULES)
