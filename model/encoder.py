@@ -7,6 +7,7 @@ inside the wheel; any other local encoder folder can be named in the config inst
 from __future__ import annotations
 
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,15 @@ def encoder_path(encoder: str | Path) -> Path:
     return path
 
 
+def _offline() -> None:
+    """Tell the hub libraries not to look online: models here are always local folders."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
 def load_tokenizer(source: str | Path) -> Any:
     """A fast tokenizer (character offsets are needed) from a model or encoder folder."""
+    _offline()
     from transformers import AutoTokenizer
 
     path = Path(source) if Path(source).is_dir() else encoder_path(source)
@@ -47,6 +55,7 @@ def load_encoder(config: ModelConfig, training: bool) -> torch.nn.Module:
 
     Layers below `first_trained_layer` and the embeddings are frozen when training.
     """
+    _offline()
     from transformers import AutoConfig, AutoModel
 
     path = encoder_path(config.encoder)
@@ -66,16 +75,26 @@ def load_encoder(config: ModelConfig, training: bool) -> torch.nn.Module:
     return encoder
 
 
-def _load_base_weights(encoder: torch.nn.Module, weights: Path) -> None:
-    """Read the base encoder's safetensors; the pooler (unused here) and a model-type prefix are dropped."""
+def read_base_weights(weights: Path, model_type: str = "bert") -> dict[str, torch.Tensor]:
+    """The base encoder's tensors by module name; the pooler (unused here) and a model-type prefix are dropped."""
     from safetensors.torch import load_file
 
     state = {}
-    prefix = f"{encoder.config.model_type}."
+    prefix = f"{model_type}."
     for key, tensor in load_file(str(weights)).items():
         key = key[len(prefix) :] if key.startswith(prefix) else key
         if not key.startswith("pooler.") and not key.endswith("position_ids"):  # buffers, not weights
             state[key] = tensor
+    return state
+
+
+def base_encoder_state(config: ModelConfig) -> dict[str, torch.Tensor]:
+    """The untouched pretrained weights that saved int8 deltas are measured from."""
+    return read_base_weights(encoder_path(config.encoder) / "model.safetensors")
+
+
+def _load_base_weights(encoder: torch.nn.Module, weights: Path) -> None:
+    state = read_base_weights(weights, encoder.config.model_type)
     missing, unexpected = encoder.load_state_dict(state, strict=False)
     if missing or unexpected:
         raise ConfigError(f"{weights}: does not fit the encoder config (missing {missing[:3]}, "

@@ -136,7 +136,9 @@ class Featurizer:
         s, e = bound
         q_start, q_end = quote.start + s - 1, quote.end + s - 1
         scored = []
-        for candidate, (c_start, c_end) in zip(candidates, candidate_tokens, strict=True):
+        first = bisect.bisect_left(candidate_tokens, (s, s))  # only this window's candidates: linear time overall
+        last = bisect.bisect_left(candidate_tokens, (e, e))
+        for candidate, (c_start, c_end) in zip(candidates[first:last], candidate_tokens[first:last], strict=True):
             inside = quote.span.start <= candidate.start and candidate.end <= quote.span.end
             if inside or c_start < s or c_end > e:
                 continue

@@ -70,10 +70,10 @@ def _pairs(text: str, lo: int, hi: int, marks: str) -> Iterator[tuple[int, int, 
         yield opened, hi, False
 
 
-def _is_headline(text: str, line: re.Match[str]) -> bool:
+def _is_headline(first_line_start: int, line: re.Match[str]) -> bool:
     """The first line of an article, short and without a closing full stop."""
     body = line.group().strip()
-    return line.start() == len(text) - len(text.lstrip()) and len(body.split()) <= 25 and not body.endswith(".")
+    return line.start() == first_line_start and len(body.split()) <= 25 and not body.endswith(".")
 
 
 def find_marked_spans(text: str) -> list[MarkedSpan]:
@@ -88,8 +88,9 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
         ['we will win,']
     """
     spans: list[MarkedSpan] = []
+    first_line_start = len(text) - len(text.lstrip())
     for line in _LINE.finditer(text):
-        headline = _is_headline(text, line)
+        headline = _is_headline(first_line_start, line)
         for start, end, closed in _pairs(text, line.start(), line.end(), "\"\u201c\u201d"):
             spans.append(MarkedSpan(*_strip(text, start, end), closed=closed, headline=headline))
             for s, e, c in _pairs(text, start, end, "'\u2018\u2019"):

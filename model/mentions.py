@@ -7,7 +7,9 @@ spokesman" into "Sabrina Singh".
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 REPORTING_VERBS = frozenset(
@@ -73,18 +75,33 @@ _SENTENCE_STARTERS = frozenset(
 _COMMON_ENDINGS = ("ing", "ed", "ly", "ies", "ness", "ment", "ful", "less", "ous", "ive", "able")
 
 
-def _is_sentence_word(text: str, start: int, words: list[str]) -> bool:
-    """A lone capitalised word opening a sentence that reads like an ordinary word ("Asked", "Buying").
+_CAPITALISED = re.compile(r"[A-Z][\w\u2019'\-]*")
 
-    Such a word is a speaker only if the article also uses it mid-sentence with a capital.
-    """
-    if len(words) != 1:
-        return False
-    word = words[0]
-    opens = start == 0 or text[max(0, start - 2) : start].strip() in ("", ".", "!", "?", '"', "\u201c")
-    ordinary = word.casefold().endswith(_COMMON_ENDINGS) or word.casefold() in _SENTENCE_STARTERS
-    elsewhere = re.search(rf"(?<![.!?\n] )(?<=[a-z,] ){re.escape(word)}\b", text) is not None
-    return opens and not elsewhere and (ordinary or text.count(word) == 1)
+
+@dataclass
+class _CapitalUse:
+    """How an article uses its capitalised words, counted once (linear in the article's length)."""
+
+    counts: Counter[str]
+    mid_sentence: set[str]
+
+    @classmethod
+    def of(cls, text: str) -> _CapitalUse:
+        mid = {m.group() for m in _CAPITALISED.finditer(text) if text[max(0, m.start() - 2) : m.start()][:1] in
+               set("abcdefghijklmnopqrstuvwxyz,") and text[m.start() - 1 : m.start()] == " "}
+        return cls(Counter(m.group() for m in _CAPITALISED.finditer(text)), mid)
+
+    def is_sentence_word(self, text: str, start: int, words: list[str]) -> bool:
+        """A lone capitalised word opening a sentence that reads like an ordinary word ("Asked", "Buying").
+
+        Such a word is a speaker only if the article also uses it mid-sentence with a capital.
+        """
+        if len(words) != 1:
+            return False
+        word = words[0]
+        opens = start == 0 or text[max(0, start - 2) : start].strip() in ("", ".", "!", "?", '"', "\u201c")
+        ordinary = word.casefold().endswith(_COMMON_ENDINGS) or word.casefold() in _SENTENCE_STARTERS
+        return opens and word not in self.mid_sentence and (ordinary or self.counts[word] == 1)
 
 
 @dataclass(frozen=True)
@@ -100,9 +117,34 @@ class Mention:
 
 @dataclass
 class EntityIndex:
-    """Names seen in an article, so short forms resolve to the fullest form."""
+    """Names seen in an article, so short forms resolve to the fullest form.
+
+    Indexed by word and by distinct name, so that each lookup costs the number of distinct
+    names sharing a word, not the number of mentions: a long article stays linear.
+    """
 
     names: list[Mention] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._starts: dict[str, list[int]] = defaultdict(list)  # distinct name -> sorted mention starts
+        self._by_word: dict[str, dict[str, None]] = defaultdict(dict)  # word -> names, in order of first use
+        self._titles: dict[str, set[str]] = defaultdict(set)
+        self._by_title: dict[str, list[Mention]] = defaultdict(list)
+        for mention in self.names:  # names arrive in article order
+            self._starts[mention.text].append(mention.start)
+            self._titles[mention.text].update(mention.titles)
+            for word in mention.text.split():
+                self._by_word[word][mention.text] = None
+            for title in set(mention.titles):
+                self._by_title[title].append(mention)
+        self._fullest_cache: dict[str, str] = {}
+
+    def _containing(self, tokens: set[str]) -> list[str]:
+        """Distinct names holding all `tokens`, found through the rarest token."""
+        if not tokens:
+            return []
+        rarest = min(tokens, key=lambda t: len(self._by_word.get(t, ())))
+        return [t for t in self._by_word.get(rarest, ()) if tokens <= set(t.split())]
 
     def fullest(self, name: str, before: int | None = None) -> str:
         """The fullest name in the article that contains all of `name`'s words.
@@ -111,26 +153,39 @@ class EntityIndex:
         When several people share the words ("Kim"), the one named most recently before
         `before` wins, else the longest.
         """
-        tokens = set(name.split())
-        matches = [m for m in self.names if len(m.text) > len(name) and tokens <= set(m.text.split())]
-        if not matches:
+        texts = [t for t in self._containing(set(name.split())) if len(t) > len(name)]
+        if not texts:
             return name
         if before is not None:
-            earlier = [m for m in matches if m.start < before]
-            if earlier:
-                latest = earlier[-1].text
-                return max((m.text for m in matches if set(latest.split()) <= set(m.text.split())), key=len)
-        return max((m.text for m in matches), key=len)
+            latest, at = None, -1
+            for text in texts:
+                i = bisect.bisect_left(self._starts[text], before)
+                if i and self._starts[text][i - 1] > at:
+                    latest, at = text, self._starts[text][i - 1]
+            if latest is not None:
+                words = set(latest.split())
+                return max((t for t in texts if words <= set(t.split())), key=len)
+        return max(texts, key=len)  # ties: the form the article used first
 
     def titles_of(self, fullest: str) -> set[str]:
         """Every title any mention of this entity was introduced with."""
-        return {t for m in self.names if self.fullest(m.text) == fullest for t in m.titles}
+        return {t for text, titles in self._titles.items() if self._fullest(text) == fullest for t in titles}
+
+    def _fullest(self, text: str) -> str:
+        if text not in self._fullest_cache:
+            self._fullest_cache[text] = self.fullest(text)
+        return self._fullest_cache[text]
 
     def latest_with_title(self, role: str, before: int) -> Mention | None:
         """The last name before `before` introduced with `role` among its titles."""
         role = role.casefold().rstrip("'s")
-        hits = [m for m in self.names if m.start < before and any(role in t for t in m.titles)]
-        return hits[-1] if hits else None
+        best = None
+        for title, mentions in self._by_title.items():
+            if role in title:
+                i = bisect.bisect_left([m.start for m in mentions], before)
+                if i and (best is None or mentions[i - 1].start > best.start):
+                    best = mentions[i - 1]
+        return best
 
 
 def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
@@ -153,12 +208,13 @@ def find_name_mentions(text: str, whole_article: bool = True) -> list[Mention]:
     dropped; pass `whole_article=False` for a phrase cut out of one.
     """
     mentions = []
+    capitals = _CapitalUse.of(text) if whole_article else None
     for match in NAME.finditer(text):
         raw = match.group().rstrip(".") if not re.search(r"(?:\b[A-Z]\.)+$", match.group()) else match.group()
         words = raw.split()
         while words and words[0].casefold() in _SENTENCE_STARTERS:
             words.pop(0)
-        if not words or (whole_article and _is_sentence_word(text, match.start(), words)):
+        if not words or (capitals and capitals.is_sentence_word(text, match.start(), words)):
             continue
         offset = match.start() + raw.index(words[0])
         raw = " ".join(words) if raw.count(" ") == len(raw.split()) - 1 else raw[raw.index(words[0]) :]
@@ -174,9 +230,10 @@ def find_name_mentions(text: str, whole_article: bool = True) -> list[Mention]:
     return mentions
 
 
-def index_entities(text: str) -> EntityIndex:
-    """Collect the article's name mentions for later resolution."""
-    return EntityIndex([m for m in find_name_mentions(text) if m.kind == "name"])
+def index_entities(text: str, mentions: list[Mention] | None = None) -> EntityIndex:
+    """Collect the article's name mentions (found here unless given) for later resolution."""
+    mentions = find_name_mentions(text) if mentions is None else mentions
+    return EntityIndex([m for m in mentions if m.kind == "name"])
 
 
 _ROLE_ALTERNATION = "|".join(sorted((r for r in ROLE_NOUNS if "'" not in r), key=len, reverse=True))
@@ -216,9 +273,10 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
         >>> [c.resolved for c in find_speaker_candidates("Sabrina Singh spoke. Singh and the spokesman left.")]
         ['Sabrina Singh', 'Sabrina Singh', 'spokesman']
     """
-    entities = index_entities(text)
+    mentions = find_name_mentions(text)
+    entities = index_entities(text, mentions)
     found: dict[tuple[int, int], SpeakerCandidate] = {}
-    for mention in find_name_mentions(text):
+    for mention in mentions:
         folded = mention.text.casefold()
         if folded.endswith(("'s", "\u2019s")) or folded in PRONOUNS or folded in _NOT_SPEAKERS or len(folded) < 2:
             continue

@@ -37,6 +37,12 @@ class ModelBatch:
     speaker_known: torch.Tensor | None = None  # [Q]
     stance: torch.Tensor | None = None  # [Q]
 
+    def to(self, device: torch.device | str) -> ModelBatch:
+        """The same batch on another device (a no-op on the CPU)."""
+        moved = {name: value.to(device) if isinstance(value, torch.Tensor) else value
+                 for name, value in self.__dict__.items()}
+        return ModelBatch(**moved)
+
 
 @dataclass
 class ModelOutput:
@@ -125,7 +131,7 @@ class QuoteStanceNetwork(nn.Module):
     def forward(self, batch: ModelBatch) -> ModelOutput:
         hidden = self.encoder(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
         hidden = hidden.float()
-        tag_logits = self.tagger(hidden)
+        tag_logits = self.tagger(hidden).float()
         log_odds = tag_logits[..., 1] - tag_logits[..., 0]
         prefix = F.pad(hidden.cumsum(1), (0, 0, 1, 0))
         odds_prefix = F.pad(log_odds.cumsum(1), (1, 0)).unsqueeze(-1)
@@ -137,7 +143,7 @@ class QuoteStanceNetwork(nn.Module):
         speaker_logits = self._speaker_logits(quote, cand, batch)
         weights = speaker_logits.softmax(-1)[:, 1:].unsqueeze(-1)
         speaker = (weights * cand).sum(1)
-        stance_logits = self.stance(torch.cat([quote, speaker, hidden[rows, 0]], -1))
+        stance_logits = self.stance(torch.cat([quote, speaker, hidden[rows, 0]], -1)).float()
         output = ModelOutput(quote_logits, speaker_logits, stance_logits)
         if batch.tag_labels is not None:
             self._add_loss(output, tag_logits, batch)
@@ -146,8 +152,9 @@ class QuoteStanceNetwork(nn.Module):
     def _speaker_logits(self, quote: torch.Tensor, cand: torch.Tensor, batch: ModelBatch) -> torch.Tensor:
         expanded = quote.unsqueeze(1).expand_as(cand)
         pair = torch.cat([expanded, cand, expanded * cand, self.distance(batch.cand_distance)], -1)
-        scores = self.pair(pair).squeeze(-1).masked_fill(~batch.cand_mask, torch.finfo(torch.float32).min)
-        return torch.cat([self.no_speaker(quote), scores], -1)
+        # float32 before masking: under bf16 autocast the mask value would overflow
+        scores = self.pair(pair).squeeze(-1).float().masked_fill(~batch.cand_mask, torch.finfo(torch.float32).min)
+        return torch.cat([self.no_speaker(quote).float(), scores], -1)
 
     def _add_loss(self, output: ModelOutput, tag_logits: torch.Tensor, batch: ModelBatch) -> None:
         losses = {"tag": F.cross_entropy(tag_logits.reshape(-1, 2), batch.tag_labels.reshape(-1),

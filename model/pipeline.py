@@ -22,10 +22,11 @@ from .batch import DatasetMixin
 from .config import ConfigError, ModelConfig
 from .defaults import DEFAULT_MODEL_DIR
 from .document import Document, Quote, Span
-from .encoder import load_encoder, load_tokenizer, resolve_dtype
+from .encoder import base_encoder_state, load_encoder, load_tokenizer, resolve_dtype
 from .features import EncodedArticle, Featurizer, QuoteInstance, Window
 from .network import ModelOutput, QuoteStanceNetwork, collate
 from .rules import find_cues
+from .weights import pack, unpack
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ class _Pending:
 
     encoded: EncodedArticle
     outputs: dict[int, tuple[float, list[float], list[float]]]
+    by_window: dict[int, list[int]]  # window -> indices of the quotes it scores
 
 
 class QuoteAnalyzer(DatasetMixin):
@@ -91,6 +93,11 @@ class QuoteAnalyzer(DatasetMixin):
             self.network.encoder.to(dtype)
 
     # -- loading and saving ------------------------------------------------------------------
+    @property
+    def device(self) -> torch.device:
+        """Where the network lives; move it with `analyzer.network.to(device)`."""
+        return next(self.network.parameters()).device
+
     @classmethod
     def load(cls, path: str | Path | None = None, dtype: str = "auto") -> QuoteAnalyzer:
         """Load a saved model folder (default: the shipped model); never touches the network."""
@@ -106,15 +113,13 @@ class QuoteAnalyzer(DatasetMixin):
         return cls(network, tokenizer, config, resolve_dtype(dtype), name=str(path))
 
     def save(self, path: str | Path) -> Path:
-        """Write config, trained weights (upper layers in float16, heads in float32) and tokenizer."""
+        """Write config, weights (encoder layers as int8 deltas from the base, heads in float32) and tokenizer."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         state = self.network.state_dict()
-        tensors = {}
-        for key in _trained_keys(self.network):
-            tensor = state[key].detach().to("cpu")
-            tensors[key] = tensor.half() if key.startswith("encoder.") else tensor.float()
-        save_file({k: v.contiguous() for k, v in tensors.items()}, str(path / WEIGHTS_FILE),
+        tensors = {key: state[key].detach().to("cpu") for key in _trained_keys(self.network)}
+        base = {f"encoder.{k}": v for k, v in base_encoder_state(self.config).items()}
+        save_file(pack(tensors, base), str(path / WEIGHTS_FILE),
                   metadata={"format": "pt", "quotestance_format": str(self.config.format_version)})
         (path / CONFIG_FILE).write_text(json.dumps(self.config.to_dict(), indent=2) + "\n", encoding="utf-8")
         self.tokenizer.save_pretrained(str(path))
@@ -139,7 +144,11 @@ class QuoteAnalyzer(DatasetMixin):
         for text in texts:
             if not isinstance(text, str):
                 raise TypeError(f"expected article text as str, got {type(text).__name__}")
-            pending.append(_Pending(self.featurizer.encode(text), {}))
+            encoded = self.featurizer.encode(text)
+            by_window: dict[int, list[int]] = {}
+            for i, quote in enumerate(encoded.quotes):
+                by_window.setdefault(quote.window, []).append(i)
+            pending.append(_Pending(encoded, {}, by_window))
         items = [(doc, w) for doc, p in enumerate(pending) for w in range(len(p.encoded.windows))]
         items.sort(key=lambda item: len(pending[item[0]].encoded.windows[item[1]].input_ids))
         for start in range(0, len(items), self.window_batch):
@@ -150,13 +159,12 @@ class QuoteAnalyzer(DatasetMixin):
         batch_items: list[tuple[Window, list[QuoteInstance]]] = []
         owners: list[tuple[int, int]] = []
         for doc, w in items:
-            encoded = pending[doc].encoded
-            quotes = [(i, q) for i, q in enumerate(encoded.quotes) if q.window == w]
-            batch_items.append((encoded.windows[w], [q for _, q in quotes]))
-            owners += [(doc, i) for i, _ in quotes]
+            encoded, indices = pending[doc].encoded, pending[doc].by_window.get(w, [])
+            batch_items.append((encoded.windows[w], [encoded.quotes[i] for i in indices]))
+            owners += [(doc, i) for i in indices]
         if not owners:
             return
-        batch = collate(batch_items, self.tokenizer.pad_token_id or 0, labels=False)
+        batch = collate(batch_items, self.tokenizer.pad_token_id or 0, labels=False).to(self.device)
         with torch.inference_mode():
             output = self.network(batch)
         self._store(output, owners, pending)
@@ -210,8 +218,8 @@ def _choose_speaker(text: str, instance: QuoteInstance, probs: list[float]) -> t
 
 def _load_weights(network: QuoteStanceNetwork, path: Path) -> None:
     """Load saved tensors over the freshly built network, checking names and shapes."""
-    saved = load_file(str(path))
     state = network.state_dict()
+    saved = unpack(load_file(str(path)), state)
     expected = set(_trained_keys(network))
     missing, unknown = expected - set(saved), set(saved) - set(state)
     if missing or unknown:

@@ -6,6 +6,7 @@ over accuracy. Stance is always `neutral`: rules cannot judge it honestly.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -70,10 +71,16 @@ def _non_quote_flags(text: str, spans: list[MarkedSpan]) -> list[bool]:
     return flags
 
 
+#: How far back a sentence start is looked for: bounds the work per quote, so a long article costs linear time.
+_LOOKBACK = 2000
+
+
 def _sentence_bounds(masked: str, pos: int) -> tuple[int, int]:
-    starts = [m.end() for m in _BOUNDARY.finditer(masked, 0, pos)]
-    end = _BOUNDARY.search(masked, pos)
-    return (starts[-1] if starts else masked.rfind("\n", 0, pos) + 1), (end.start() if end else len(masked))
+    floor = max(0, pos - _LOOKBACK)
+    starts = [m.end() for m in _BOUNDARY.finditer(masked, floor, pos)]
+    end = _BOUNDARY.search(masked, pos, pos + _LOOKBACK)
+    start = starts[-1] if starts else max(masked.rfind("\n", floor, pos) + 1, floor)
+    return start, (end.start() if end else min(len(masked), pos + _LOOKBACK))
 
 
 def _plural(name: str) -> bool:
@@ -88,25 +95,27 @@ class _Resolver:
     def __init__(self, text: str, entities: EntityIndex, events: list[tuple[int, Span]]) -> None:
         self.text = text
         self.entities = entities
-        self.spoken: list[tuple[int, str]] = []
+        self.spoken: list[tuple[int, str]] = []  # kept sorted by position
         for position, subject in events:
             name = self.resolve(subject, position)
             if name:
-                self.spoken.append((position, name))
+                bisect.insort(self.spoken, (position, name))
 
     def spoke(self, position: int, speaker: str) -> None:
-        self.spoken.append((position, speaker))
+        bisect.insort(self.spoken, (position, speaker))
 
     def speaker_before(self, position: int, pronoun: str = "") -> str | None:
         """Who spoke last before `position`: a quote's speaker or the subject of 'X said'.
 
         "he"/"she" skip plural speakers such as "lawmakers"; "they" prefers them.
         """
-        earlier = sorted((p, name) for p, name in self.spoken if p < position)
-        fits = [name for _, name in earlier if _plural(name) == (PRONOUNS.get(pronoun) == "p")]
-        if pronoun in PRONOUNS and fits:
-            return fits[-1]
-        return earlier[-1][1] if earlier else None
+        index = bisect.bisect_left(self.spoken, (position, ""))
+        if pronoun in PRONOUNS:
+            plural = PRONOUNS[pronoun] == "p"
+            for _, name in reversed(self.spoken[max(0, index - 50) : index]):
+                if _plural(name) == plural:
+                    return name
+        return self.spoken[index - 1][1] if index else None
 
     def resolve(self, subject: Span, position: int | None = None) -> str | None:
         names = [m for m in find_name_mentions(subject.text, whole_article=False) if m.text.casefold() not in PRONOUNS]
@@ -160,8 +169,12 @@ def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
 def _shared_attributions(masked: str, spans: list[MarkedSpan]) -> list[Attribution | None]:
     """Attribution per span; `"a" and "b," she said` gives "a" the attribution of "b"."""
     found: list[Attribution | None] = []
-    for i, span in enumerate(spans):
-        next_start = next((s.start - 1 for s in spans[i + 1 :] if not s.nested), len(masked))
+    next_starts, upcoming = [], len(masked)
+    for span in reversed(spans):  # where the next top-level quote opens, for every span, in one pass
+        next_starts.append(upcoming)
+        if not span.nested:
+            upcoming = span.start - 1
+    for span, next_start in zip(spans, reversed(next_starts), strict=True):
         found.append(_find_attribution(masked, span, next_start))
     for i in range(len(spans) - 2, -1, -1):
         gap = masked[spans[i].end + 1 : max(spans[i + 1].start - 1, spans[i].end + 1)]

@@ -168,12 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extra_commands() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Commands that live with their package (generate, train, render, summarize) and register themselves."""
+    from quotestance.eval.bench import register_cli as bench
     from quotestance.eval.summarize import register_cli as summarize
     from quotestance.model.render import register_cli as render
     from quotestance.training.generate import register_cli as generate
     from quotestance.training.train import register_cli as train
 
-    return [generate, train, render, summarize]
+    return [generate, train, bench, render, summarize]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:
         return args.func(args)
-    except (InputError, FileNotFoundError, FileExistsError, ValueError) as error:
+    except (InputError, OSError, ValueError) as error:  # OSError: missing files, full disks, unwritable paths
         print(f"quotestance: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from quotestance.eval.fixtures import GoldArticle, GoldQuote
 from quotestance.model.document import Document, Quote
 

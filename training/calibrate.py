@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
+
 from quotestance.eval.fixtures import GoldArticle
 from quotestance.model.features import IGNORE
-from quotestance.model.network import collate
+from quotestance.model.network import ModelOutput, collate
 from quotestance.model.pipeline import QuoteAnalyzer
 
 TEMPERATURE_GRID = [round(0.25 + 0.05 * i, 2) for i in range(96)]  # 0.25 ... 5.0
@@ -36,9 +37,10 @@ def collect_logits(analyzer: QuoteAnalyzer, articles: Sequence[GoldArticle]) -> 
             quotes = [q for q in encoded.quotes if q.window == w]
             if not quotes:
                 continue
-            batch = collate([(window, quotes)], analyzer.tokenizer.pad_token_id or 0, labels=True)
+            batch = collate([(window, quotes)], analyzer.tokenizer.pad_token_id or 0, labels=True).to(analyzer.device)
             with torch.inference_mode():
                 out = analyzer.network(batch)
+            out, batch = _cpu(out), batch.to("cpu")
             keep = batch.is_quote != IGNORE
             quote.append(out.quote_logits[keep])
             quote_y.append(batch.is_quote[keep].float())
@@ -55,6 +57,11 @@ def collect_logits(analyzer: QuoteAnalyzer, articles: Sequence[GoldArticle]) -> 
         "speaker": _pad_rows(speaker, speaker_y),
         "stance": HeadLogits(stance_logits, torch.nn.functional.one_hot(stance_labels, 3).bool()),
     }
+
+
+def _cpu(output: ModelOutput) -> ModelOutput:
+    return ModelOutput(output.quote_logits.float().cpu(), output.speaker_logits.float().cpu(),
+                       output.stance_logits.float().cpu())
 
 
 def _pad_rows(logits: list[torch.Tensor], targets: list[torch.Tensor]) -> HeadLogits:

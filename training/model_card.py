@@ -38,7 +38,9 @@ def write_model_card(path: Path, info: dict[str, Any]) -> Path:
         "## Architecture",
         f"- Encoder: `{config['encoder']}` (all-MiniLM-L6-v2: uncased, {config['num_layers']} layers, "
         f"{config['hidden_size']} wide). Layers {config['first_trained_layer']}-{config['num_layers'] - 1} are "
-        "fine-tuned and saved here in float16; the embeddings and lower layers are read from the pip package.",
+        "fine-tuned and stored as int8 deltas from the pip package's weights (one scale per row, vectors in "
+        "float16); the embeddings" + (" and lower layers" if config["first_trained_layer"] else "")
+        + " are read from the pip package.",
         f"- Windows of {config['window']} wordpieces overlapping by {config['stride']}; quote candidates from "
         "quotation marks, scored by a token tagger; an attribution scorer ranks up to "
         f"{config['max_candidates']} candidate mentions (or none) per quote; a stance classifier reads the quote, "

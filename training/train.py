@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from tqdm.auto import tqdm
+
 from quotestance.eval.fixtures import GoldArticle, parse_article, read_articles
 from quotestance.eval.runner import evaluate
 from quotestance.model.config import ConfigError, ModelConfig
@@ -24,7 +26,6 @@ from quotestance.model.encoder import cpu_has_fast_bf16, load_encoder, load_toke
 from quotestance.model.features import Featurizer, QuoteInstance, Window
 from quotestance.model.network import QuoteStanceNetwork, collate
 from quotestance.model.pipeline import QuoteAnalyzer
-from tqdm.auto import tqdm
 
 from .generate import generate_articles
 
@@ -56,6 +57,10 @@ class TrainConfig:
     #: Stop after this many minutes of training (the shipped model must train in 30 on 2 cores).
     max_minutes: float = 25.0
     evaluations: int = 4
+    #: Lines added to the model card's notes (e.g. measured comparisons with other settings).
+    card_notes: list[str] = field(default_factory=list)
+    #: Torch device to train on ("cpu", or "cuda" where one is lent); the shipped model trains on the CPU.
+    device: str = "cpu"
     model: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -119,14 +124,18 @@ def _optimizer(network: QuoteStanceNetwork, config: TrainConfig, steps: int):
 
 
 def _round_like_saved(network: QuoteStanceNetwork) -> None:
-    """Round fine-tuned encoder weights to float16 as `save` stores them.
+    """Round fine-tuned encoder weights as `save` stores them (int8 deltas, float16 vectors).
 
     Every score measured from here on then describes exactly the model that is shipped.
     """
+    from quotestance.model.encoder import base_encoder_state
+    from quotestance.model.weights import round_trip
+
+    base = base_encoder_state(network.config)
     with torch.no_grad():
-        for parameter in network.encoder.parameters():
+        for name, parameter in network.encoder.named_parameters():
             if parameter.requires_grad:
-                parameter.copy_(parameter.half().float())
+                parameter.copy_(round_trip(parameter, base[name].to(parameter.device)))
 
 
 @dataclass
@@ -159,14 +168,16 @@ def train(config: TrainConfig, items: list[Item] | None = None,
         items, synthetic_dev = prepare_data(config, Featurizer(tokenizer, model_config))
     synthetic_dev = synthetic_dev or []
     dev = read_articles(config.dev) if config.dev else []
-    network = QuoteStanceNetwork(load_encoder(model_config, training=True), model_config)
+    network = QuoteStanceNetwork(load_encoder(model_config, training=True), model_config).to(config.device)
     analyzer = QuoteAnalyzer(network, tokenizer, model_config)
     steps = max(1, int(len(items) * config.epochs / config.batch_size))
     optimizer, schedule = _optimizer(network, config, steps)
     rng = random.Random(config.seed)
     order = [i for _ in range(int(config.epochs) + 1) for i in rng.sample(range(len(items)), len(items))]
     evaluate_at = {max(1, round(steps * (k + 1) / config.evaluations)) for k in range(config.evaluations)}
-    autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=cpu_has_fast_bf16())
+    device_type = torch.device(config.device).type
+    fast_bf16 = cpu_has_fast_bf16() if device_type == "cpu" else True
+    autocast = torch.autocast(device_type, dtype=torch.bfloat16, enabled=fast_bf16)
     best, best_state, history = -1.0, None, []
     started = time.perf_counter()
     progress = tqdm(range(1, steps + 1), desc="training", disable=None)
@@ -175,7 +186,7 @@ def train(config: TrainConfig, items: list[Item] | None = None,
         network.train()
         batch_items = [items[i] for i in order[(step - 1) * config.batch_size : step * config.batch_size]]
         with autocast:
-            output = network(collate(batch_items, tokenizer.pad_token_id or 0, labels=True))
+            output = network(collate(batch_items, tokenizer.pad_token_id or 0, labels=True).to(config.device))
         if output.loss is not None:
             output.loss.backward()
             torch.nn.utils.clip_grad_norm_([p for p in network.parameters() if p.requires_grad], 1.0)
@@ -268,6 +279,7 @@ def run_training(config: TrainConfig, output: str | Path, card_sets: dict[str, l
         "scores": _card_scores(result.analyzer, sets),
         "speed": _speed(result.analyzer, seed_texts),
         "machine": f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads",
+        "notes": config.card_notes,
     }
     write_model_card(path, info)
     (path / "scores.json").write_text(json.dumps(info["scores"], indent=1) + "\n", encoding="utf-8")

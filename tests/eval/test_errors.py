@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from quotestance.eval.errors import errors_by_phenomenon, phenomena_of, quote_outcomes
 from quotestance.eval.fixtures import GoldQuote
 

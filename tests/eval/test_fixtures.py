@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from quotestance.eval.fixtures import FixtureError, parse_article, read_article
 
 

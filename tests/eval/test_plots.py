@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from quotestance.cli import main
 from quotestance.eval.plots import plot_confusion, plot_errors_by_phenomenon, plot_metric_bars, plot_stance_counts
 from quotestance.eval.runner import COLUMNS, write_report
 from quotestance.eval.scorer import score
-
-from quotestance.cli import main
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

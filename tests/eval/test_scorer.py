@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from quotestance.eval.fixtures import GoldArticle, read_article
 from quotestance.eval.scorer import normalize_name, overlap, score_article, speaker_correct, trim
 from quotestance.model.document import Document, Quote

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+
+from quotestance.cli import main
 from quotestance.eval.summarize import (
     NO_SPEAKER,
     UNKNOWN,
@@ -14,11 +16,9 @@ from quotestance.eval.summarize import (
     articles_from_rows,
     summarize,
 )
+from quotestance.io import read_json_values
 from quotestance.model.batch_io import article_row, flat_rows
 from quotestance.model.document import Document, Quote
-
-from quotestance.cli import main
-from quotestance.io import read_json_values
 
 
 def _doc(doc_id: str, quotes: list[tuple[str | None, str, float]]) -> Document:

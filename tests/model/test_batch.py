@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-from quotestance.model.batch import BatchOptions, run_batch
-from quotestance.model.rules import RuleAnalyzer
 
 from quotestance.cli import main
+from quotestance.model.batch import BatchOptions, run_batch
+from quotestance.model.rules import RuleAnalyzer
 
 ARTICLES = [{"id": f"a{i}", "text": f'"We are ready {i}," Kim said. "Very ready," she added.'} for i in range(12)]
 
@@ -149,6 +149,7 @@ def test_batch_analyze_dataset_keeps_rows_and_order():
 def test_batch_ray_engine_matches_local(tmp_path):
     pytest.importorskip("ray", reason="the Ray engine needs the extra: pip install 'quotestance[ray]'")
     import ray
+
     from quotestance.model.ray_engine import run_batch_ray
 
     source = _write_inputs(tmp_path)["jsonl"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from quotestance.model.document import Document, Quote, Span, SpanError
 
 

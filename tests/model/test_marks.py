@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from quotestance.model.marks import find_marked_spans
 
 

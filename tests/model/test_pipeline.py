@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from quotestance.model.config import ConfigError, ModelConfig
 from quotestance.model.pipeline import QuoteAnalyzer, UnsafeModelError
 from quotestance.training.train import TrainConfig, train

@@ -10,12 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from quotestance.cli import main
 from quotestance.eval.fixtures import read_article
 from quotestance.model.defaults import STANCE_COLOURS, STANCES
 from quotestance.model.document import Document, Quote, Span, SpanError
 from quotestance.model.render import STANCE_SIGNS, document_to_html, documents_to_html
-
-from quotestance.cli import main
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from quotestance.eval.fixtures import read_article
 from quotestance.eval.scorer import score_article
 from quotestance.model.rules import RuleAnalyzer

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+
+from quotestance.cli import main
 from quotestance.eval.fixtures import parse_article, read_articles
 from quotestance.eval.validate import article_problems
 from quotestance.training.generate import generate_articles
 from quotestance.training.resources import load_resources
-
-from quotestance.cli import main
 
 
 @pytest.mark.parametrize("split", ["train", "heldout"])
