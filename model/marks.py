@@ -102,4 +102,19 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
                 for s, e, closed in _pairs(text, line.start(), line.end(), "'\u2018\u2019")
                 if closed and not any(q.start <= s < q.end for q in spans)
             )
-    return sorted((s for s in spans if s.end > s.start), key=lambda s: (s.start, -s.end))
+    return _nest_only(sorted((s for s in spans if s.end > s.start), key=lambda s: (s.start, -s.end)))
+
+
+def _nest_only(spans: list[MarkedSpan]) -> list[MarkedSpan]:
+    """Drop spans that cross (or repeat) an earlier one: quotes may nest, never overlap partly."""
+    kept: list[MarkedSpan] = []
+    open_spans: list[MarkedSpan] = []
+    for span in spans:
+        while open_spans and open_spans[-1].end <= span.start:
+            open_spans.pop()
+        if open_spans and (span.end > open_spans[-1].end or
+                           (span.start, span.end) == (open_spans[-1].start, open_spans[-1].end)):
+            continue
+        kept.append(span)
+        open_spans.append(span)
+    return kept

@@ -94,14 +94,17 @@ class _CapitalUse:
     def is_sentence_word(self, text: str, start: int, words: list[str]) -> bool:
         """A lone capitalised word opening a sentence that reads like an ordinary word ("Asked", "Buying").
 
-        Such a word is a speaker only if the article also uses it mid-sentence with a capital.
+        Such a word is a speaker if the article also uses it mid-sentence with a capital, or if
+        a reporting verb follows it ("Zinoviev said").
         """
         if len(words) != 1:
             return False
         word = words[0]
-        opens = start == 0 or text[max(0, start - 2) : start].strip() in ("", ".", "!", "?", '"', "\u201c")
+        opens = start == 0 or text[max(0, start - 2) : start].strip() in ("", ".", "!", "?")
         ordinary = word.casefold().endswith(_COMMON_ENDINGS) or word.casefold() in _SENTENCE_STARTERS
-        return opens and word not in self.mid_sentence and (ordinary or self.counts[word] == 1)
+        after = text[start + len(word) : start + len(word) + 40].split()[:2]
+        speaks = any(w.strip(",.:;").casefold() in REPORTING_VERBS for w in after)
+        return opens and word not in self.mid_sentence and not speaks and (ordinary or self.counts[word] == 1)
 
 
 @dataclass(frozen=True)

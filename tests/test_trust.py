@@ -163,7 +163,7 @@ def test_trust_analyze_file_errors_name_file_and_byte(tmp_path, capsys):
     latin = tmp_path / "latin.txt"
     latin.write_bytes('"Caf\u00e9," Kim said.'.encode("latin-1"))
     assert main(["analyze", str(latin), "--model", "rules"]) == 1
-    assert "latin.txt: not UTF-8 at byte 5" in capsys.readouterr().err
+    assert "latin.txt: not UTF-8 at byte 4" in capsys.readouterr().err
 
 
 def test_trust_no_network_needed(monkeypatch, tiny_analyzer):
