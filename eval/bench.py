@@ -104,7 +104,7 @@ def run_bench(model: str = "default", n: int = 16, repeats: int = 2, dtypes: tup
         result.info[f"pipeline / bare encoder ({dtype})"] = f"{bare / pipeline:.1%}"
     rules = _timed(lambda: list(RuleAnalyzer().pipe(texts)), repeats)
     result.add("rules", rules, n, 0)
-    result.info["peak RSS MB"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    result.info["peak RSS MB"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # this process
     return result
 
 
@@ -123,12 +123,14 @@ def batch_memory(model: str, sizes: tuple[int, ...] = (1000, 100000)) -> dict[in
     return peaks
 
 
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec.
 _MEASURE = """
-import resource, sys
+import sys
 from quotestance.model.batch import BatchOptions, run_batch
 from quotestance.model.registry import load_analyzer
 run_batch(sys.argv[1], sys.argv[2], load_analyzer(sys.argv[3]), BatchOptions(progress=False))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+peak = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(int(peak.split()[1]) // 1024)
 """
 
 

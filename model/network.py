@@ -57,21 +57,18 @@ class ModelOutput:
 
 def collate(items: Sequence[tuple[Window, Sequence[QuoteInstance]]], pad_id: int, labels: bool) -> ModelBatch:
     """Pad windows and their quotes into one batch; quotes index their window by batch row."""
+    # Build plain padded lists first and convert once: per-element tensor writes dominate otherwise.
     length = max(len(w.input_ids) for w, _ in items)
-    ids = torch.full((len(items), length), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(items), length), dtype=torch.long)
-    for row, (window, _) in enumerate(items):
-        ids[row, : len(window.input_ids)] = torch.tensor(window.input_ids)
-        mask[row, : len(window.input_ids)] = 1
+    ids = torch.tensor([w.input_ids + [pad_id] * (length - len(w.input_ids)) for w, _ in items], dtype=torch.long)
+    mask = torch.tensor([[1] * len(w.input_ids) + [0] * (length - len(w.input_ids)) for w, _ in items],
+                        dtype=torch.long)
     quotes = [(row, q) for row, (_, qs) in enumerate(items) for q in qs]
     k = max([len(q.candidates) for _, q in quotes] + [1])
-    cand = torch.zeros((len(quotes), k, 3), dtype=torch.long)
-    cand_mask = torch.zeros((len(quotes), k), dtype=torch.bool)
-    for i, (_, quote) in enumerate(quotes):
-        for j, ((start, end), distance) in enumerate(zip(quote.candidate_positions, quote.candidate_distances,
-                                                         strict=True)):
-            cand[i, j] = torch.tensor([start, end, distance])
-            cand_mask[i, j] = True
+    rows = [[[s, e, d] for (s, e), d in zip(q.candidate_positions, q.candidate_distances, strict=True)]
+            + [[0, 0, 0]] * (k - len(q.candidates)) for _, q in quotes]
+    cand = torch.tensor(rows, dtype=torch.long).reshape(len(quotes), k, 3)
+    cand_mask = torch.tensor([[True] * len(q.candidates) + [False] * (k - len(q.candidates)) for _, q in quotes],
+                             dtype=torch.bool).reshape(len(quotes), k)
     batch = ModelBatch(
         input_ids=ids, attention_mask=mask,
         quote_window=torch.tensor([row for row, _ in quotes], dtype=torch.long),
