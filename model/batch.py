@@ -128,11 +128,12 @@ class _Job:
             for record in chunk:
                 self.analyse([record])
             return
-        self.sink.write([row for document in documents for row in self._rows(document)])
+        self.sink.write([row for document in documents for row in self.rows(document)])
         self.summary.analysed += len(documents)
 
 
-    def _rows(self, document: Document) -> list[dict[str, Any]]:
+    def rows(self, document: Document) -> list[dict[str, Any]]:
+        """Output rows for one analysed document, as this job writes them."""
         if self.options.flat:
             return flat_rows(document, self.model, self.version)
         return [article_row(document, self.model, self.version)]

@@ -74,7 +74,7 @@ def run_batch_ray(input_path: str | Path, output: str | Path, model: str, option
                 batch_size=options.chunk_size, concurrency=actors, num_cpus=cpus_per_actor)
             for batch in dataset.iter_batches(batch_size=options.chunk_size, batch_format="pyarrow"):
                 rows = batch.to_pylist()
-                job.sink.write([r for d in _documents(rows) for r in job._rows(d)])
+                job.sink.write([r for d in _documents(rows) for r in job.rows(d)])
                 job.summary.analysed += len(rows)
     job.sink.close()
     job.summary.seconds = time.perf_counter() - started
