@@ -149,10 +149,12 @@ class QuoteAnalyzer(DatasetMixin):
             for i, quote in enumerate(encoded.quotes):
                 by_window.setdefault(quote.window, []).append(i)
             pending.append(_Pending(encoded, {}, by_window))
-        items = [(doc, w) for doc, p in enumerate(pending) for w in range(len(p.encoded.windows))]
-        items.sort(key=lambda item: len(pending[item[0]].encoded.windows[item[1]].input_ids))
-        for start in range(0, len(items), self.window_batch):
-            self._score(items[start : start + self.window_batch], pending)
+        # Windows are batched within their own article, sorted by length: the tensors an article
+        # sees are then the same alone or in any batch, so `pipe` equals single calls exactly.
+        for doc, p in enumerate(pending):
+            windows = sorted(range(len(p.encoded.windows)), key=lambda w: len(p.encoded.windows[w].input_ids))
+            for start in range(0, len(windows), self.window_batch):
+                self._score([(doc, w) for w in windows[start : start + self.window_batch]], pending)
         return [self._document(doc_id, p) for doc_id, p in zip(ids, pending, strict=True)]
 
     def _score(self, items: list[tuple[int, int]], pending: list[_Pending]) -> None:
