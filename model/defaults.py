@@ -30,8 +30,6 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default"
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "eval" / "fixtures"
 #: Data files (speaker registry, quote bank, patterns) of the synthetic generator.
 GENERATOR_DATA_DIR = Path(__file__).resolve().parent.parent / "training" / "data"
-#: Example article used by `make demo`.
-EXAMPLE_ARTICLE = FIXTURES_DIR / "example.txt"
 
 #: Name of the rule baseline, accepted wherever a model name is.
 RULES_MODEL = "rules"
