@@ -61,6 +61,13 @@ class EncodedArticle:
     windows: list[Window]
     quotes: list[QuoteInstance]
 
+    def window_items(self) -> list[tuple[Window, list[QuoteInstance]]]:
+        """Each window with the quotes it scores: the unit that training and calibration batch."""
+        by_window: list[list[QuoteInstance]] = [[] for _ in self.windows]
+        for quote in self.quotes:
+            by_window[quote.window].append(quote)
+        return list(zip(self.windows, by_window, strict=True))
+
 
 def _window_bounds(n: int, size: int, stride: int, paragraph_starts: Sequence[int]) -> list[tuple[int, int]]:
     """Cover n wordpieces with windows of `size`, overlapping by `stride`, cut at paragraphs where possible."""

@@ -92,8 +92,7 @@ def _plural(name: str) -> bool:
 class _Resolver:
     """Turns a subject phrase into the fullest name, remembering who spoke last."""
 
-    def __init__(self, text: str, entities: EntityIndex, events: list[tuple[int, Span]]) -> None:
-        self.text = text
+    def __init__(self, entities: EntityIndex, events: list[tuple[int, Span]]) -> None:
         self.entities = entities
         self.spoken: list[tuple[int, str]] = []  # kept sorted by position
         for position, subject in events:
@@ -231,7 +230,7 @@ class RuleAnalyzer(DatasetMixin):
         marked = find_marked_spans(text)
         spans = [s for s, skip in zip(marked, _non_quote_flags(text, marked), strict=True) if not skip]
         masked = _mask_quotes(text, marked)
-        resolver = _Resolver(text, index_entities(text), _speech_events(text, masked))
+        resolver = _Resolver(index_entities(text), _speech_events(text, masked))
         attributions = _shared_attributions(masked, spans)
         pairs = zip(spans, attributions, strict=True)
         return [self._quote(text, span, attribution, resolver) for span, attribution in pairs]

@@ -32,9 +32,7 @@ def collect_logits(analyzer: QuoteAnalyzer, articles: Sequence[GoldArticle]) -> 
     """Run the network over labelled dev windows and keep each head's logits with their labels."""
     quote, quote_y, speaker, speaker_y, stance, stance_y = [], [], [], [], [], []
     for article in articles:
-        encoded = analyzer.featurizer.encode(article.text, article)
-        for w, window in enumerate(encoded.windows):
-            quotes = [q for q in encoded.quotes if q.window == w]
+        for window, quotes in analyzer.featurizer.encode(article.text, article).window_items():
             if not quotes:
                 continue
             batch = collate([(window, quotes)], analyzer.tokenizer.pad_token_id or 0, labels=True).to(analyzer.device)

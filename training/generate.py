@@ -222,8 +222,7 @@ class _PatternRenderer:
             text = _cap(text)
         start, _ = self.w.write(text)
         span_start, span_end = start + name_at[0], start + name_at[1]
-        self.events.append(_Event("mention", key, span_start, span_end))
-        self.events[-1].kind = f"mention:{form}"
+        self.events.append(_Event(f"mention:{form}", key, span_start, span_end))
         if form in ("intro", "app", "name"):
             self.state.introduced.add(speaker.id)
 

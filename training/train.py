@@ -89,12 +89,7 @@ def set_seed(seed: int) -> None:
 
 
 def _items(featurizer: Featurizer, articles: Iterable[GoldArticle]) -> list[Item]:
-    items = []
-    for article in articles:
-        encoded = featurizer.encode(article.text, article)
-        for w, window in enumerate(encoded.windows):
-            items.append((window, [q for q in encoded.quotes if q.window == w]))
-    return items
+    return [item for article in articles for item in featurizer.encode(article.text, article).window_items()]
 
 
 def prepare_data(config: TrainConfig, featurizer: Featurizer) -> tuple[list[Item], list[GoldArticle]]:
@@ -258,13 +253,11 @@ def run_training(config: TrainConfig, output: str | Path, card_sets: dict[str, l
     """Train, calibrate on dev, save, then score and write the model card."""
     import platform
 
-    from quotestance.model.encoder import load_tokenizer as _tokenizer
-
     from .calibrate import collect_logits, fit_temperatures
     from .model_card import write_model_card
 
     model_config = ModelConfig.from_dict(config.model)
-    featurizer = Featurizer(_tokenizer(model_config.encoder), model_config)
+    featurizer = Featurizer(load_tokenizer(model_config.encoder), model_config)
     items, synthetic_dev = prepare_data(config, featurizer)
     result = train(config, items, synthetic_dev)
     dev = (read_articles(config.dev) if config.dev else []) + synthetic_dev
