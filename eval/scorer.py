@@ -13,14 +13,13 @@ Rules (ANNOTATION.md plus the decisions recorded in the README):
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from quotestance.model.defaults import DOUBLE_MARKS, SINGLE_MARKS, STANCES
 from quotestance.model.document import Document, Quote
+from quotestance.model.mentions import normalize_name
 
 from .fixtures import GoldArticle, GoldQuote
 
@@ -149,14 +148,6 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
     inter = min(a[1], b[1]) - max(a[0], b[0])
     union = max(a[1], b[1]) - min(a[0], b[0])
     return max(inter, 0) / union if union > 0 else float(a == b)
-
-
-def normalize_name(name: str) -> str:
-    """Casefold, drop a leading article and punctuation, so 'Choe Son-hui' == 'choe son hui'."""
-    name = unicodedata.normalize("NFKC", name).casefold().replace("\u2019", "'")
-    name = re.sub(r"[^\w']+|'(?!s\b)", " ", name)
-    name = re.sub(r"^(the)\s+", "", name.strip())
-    return " ".join(name.split())
 
 
 def speaker_correct(predicted: str | None, gold: GoldQuote, lenient: bool = False) -> bool:

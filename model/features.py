@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .config import ModelConfig
+from .hints import ArticleHints
 from .marks import MarkedSpan, find_marked_spans
-from .mentions import SpeakerCandidate, find_speaker_candidates
+from .mentions import SpeakerCandidate, find_speaker_candidates, normalize_name
+from .rules import RuleAnalyzer
 
 if TYPE_CHECKING:
     from quotestance.eval.fixtures import GoldArticle
@@ -45,6 +47,9 @@ class QuoteInstance:
     candidates: list[SpeakerCandidate] = field(default_factory=list)
     candidate_positions: list[tuple[int, int]] = field(default_factory=list)
     candidate_distances: list[int] = field(default_factory=list)
+    #: `hints.CANDIDATE_HINTS` per candidate and `hints.QUOTE_HINTS` for the quote.
+    candidate_hints: list[list[float]] = field(default_factory=list)
+    quote_hints: list[float] = field(default_factory=list)
     #: Training labels (None at inference): is it a quote, which candidates name its speaker,
     #: is the speaker null, and its stance index. IGNORE / None mean "do not train on this".
     is_quote: int = IGNORE
@@ -115,11 +120,15 @@ class Featurizer:
         windows = [Window([cls, *ids[s:e], sep], s, e) for s, e in bounds]
         candidates = find_speaker_candidates(text)
         candidate_tokens = [_token_span(starts, ends, c.start, c.end) for c in candidates]
+        spans = find_marked_spans(text)
+        hints = ArticleHints.of(text, spans, RuleAnalyzer().find_quotes(text))
         quotes = []
-        for span in find_marked_spans(text):
+        for span in spans:
             tokens = _token_span(starts, ends, span.start, span.end)
             quote = self._place(span, tokens, bounds)
-            self._add_candidates(quote, candidates, candidate_tokens, bounds[quote.window], paragraphs)
+            self._add_candidates(quote, candidates, candidate_tokens, bounds[quote.window])
+            quote.quote_hints = hints.quote(span)
+            quote.candidate_hints = [hints.candidate(span, c) for c in quote.candidates]
             quotes.append(quote)
         if gold is not None:
             label_article(windows, quotes, gold, self.config)
@@ -138,8 +147,7 @@ class Featurizer:
         return QuoteInstance(span, best, start, end)
 
     def _add_candidates(self, quote: QuoteInstance, candidates: list[SpeakerCandidate],
-                        candidate_tokens: list[tuple[int, int]], bound: tuple[int, int],
-                        paragraphs: Sequence[int]) -> None:
+                        candidate_tokens: list[tuple[int, int]], bound: tuple[int, int]) -> None:
         s, e = bound
         q_start, q_end = quote.start + s - 1, quote.end + s - 1
         scored = []
@@ -163,7 +171,7 @@ class Featurizer:
 def label_article(windows: list[Window], quotes: list[QuoteInstance], gold: GoldArticle,
                   config: ModelConfig) -> None:
     """Attach training labels: quote or not, which candidates name the speaker, stance."""
-    from quotestance.eval.scorer import MATCH_THRESHOLD, normalize_name, overlap, trim
+    from quotestance.eval.scorer import MATCH_THRESHOLD, overlap, trim
 
     gold_spans = [trim(gold.text, q.start, q.end) for q in gold.quotes]
     for window in windows:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -263,6 +264,14 @@ class SpeakerCandidate:
     text: str
     kind: str  # "name", "org" or "role"
     resolved: str
+
+
+def normalize_name(name: str) -> str:
+    """Casefold, drop a leading article and punctuation, so 'Choe Son-hui' == 'choe son hui'."""
+    name = unicodedata.normalize("NFKC", name).casefold().replace("\u2019", "'")
+    name = re.sub(r"[^\w']+|'(?!s\b)", " ", name)
+    name = re.sub(r"^(the)\s+", "", name.strip())
+    return " ".join(name.split())
 
 
 def _strip_article(text: str) -> str:

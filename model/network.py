@@ -16,6 +16,7 @@ from torch.nn import functional as F
 
 from .config import ModelConfig
 from .features import IGNORE, QuoteInstance, Window
+from .hints import CANDIDATE_HINTS, QUOTE_HINTS
 
 
 @dataclass
@@ -31,6 +32,8 @@ class ModelBatch:
     cand_end: torch.Tensor  # [Q, K]
     cand_distance: torch.Tensor  # [Q, K]
     cand_mask: torch.Tensor  # [Q, K]
+    cand_hints: torch.Tensor  # [Q, K, len(CANDIDATE_HINTS)]
+    quote_hints: torch.Tensor  # [Q, len(QUOTE_HINTS)]
     tag_labels: torch.Tensor | None = None  # [B, T]
     is_quote: torch.Tensor | None = None  # [Q]
     speaker_targets: torch.Tensor | None = None  # [Q, K + 1], column 0 = no speaker
@@ -67,6 +70,11 @@ def collate(items: Sequence[tuple[Window, Sequence[QuoteInstance]]], pad_id: int
     rows = [[[s, e, d] for (s, e), d in zip(q.candidate_positions, q.candidate_distances, strict=True)]
             + [[0, 0, 0]] * (k - len(q.candidates)) for _, q in quotes]
     cand = torch.tensor(rows, dtype=torch.long).reshape(len(quotes), k, 3)
+    no_hints = [0.0] * len(CANDIDATE_HINTS)
+    cand_hints = torch.tensor([q.candidate_hints + [no_hints] * (k - len(q.candidates)) for _, q in quotes],
+                              dtype=torch.float32).reshape(len(quotes), k, len(CANDIDATE_HINTS))
+    quote_hints = torch.tensor([q.quote_hints for _, q in quotes], dtype=torch.float32).reshape(len(quotes),
+                                                                                               len(QUOTE_HINTS))
     cand_mask = torch.tensor([[True] * len(q.candidates) + [False] * (k - len(q.candidates)) for _, q in quotes],
                              dtype=torch.bool).reshape(len(quotes), k)
     batch = ModelBatch(
@@ -75,6 +83,7 @@ def collate(items: Sequence[tuple[Window, Sequence[QuoteInstance]]], pad_id: int
         quote_start=torch.tensor([q.start for _, q in quotes], dtype=torch.long),
         quote_end=torch.tensor([q.end for _, q in quotes], dtype=torch.long),
         cand_start=cand[..., 0], cand_end=cand[..., 1], cand_distance=cand[..., 2], cand_mask=cand_mask,
+        cand_hints=cand_hints, quote_hints=quote_hints,
     )
     if labels:
         _add_labels(batch, items, [q for _, q in quotes], length, k)
@@ -121,8 +130,8 @@ class QuoteStanceNetwork(nn.Module):
         self.encoder = encoder
         self.tagger = nn.Linear(size, 2)
         self.distance = nn.Embedding(2 * config.distance_buckets, config.distance_dim)
-        self.pair = _mlp(3 * size + config.distance_dim, head, 1)
-        self.no_speaker = _mlp(size, head, 1)
+        self.pair = _mlp(3 * size + config.distance_dim + len(CANDIDATE_HINTS), head, 1)
+        self.no_speaker = _mlp(size + len(QUOTE_HINTS), head, 1)
         self.stance = _mlp(3 * size, head, len(config.stances))
 
     def forward(self, batch: ModelBatch) -> ModelOutput:
@@ -148,10 +157,12 @@ class QuoteStanceNetwork(nn.Module):
 
     def _speaker_logits(self, quote: torch.Tensor, cand: torch.Tensor, batch: ModelBatch) -> torch.Tensor:
         expanded = quote.unsqueeze(1).expand_as(cand)
-        pair = torch.cat([expanded, cand, expanded * cand, self.distance(batch.cand_distance)], -1)
+        hints = batch.cand_hints.to(cand.dtype)
+        pair = torch.cat([expanded, cand, expanded * cand, self.distance(batch.cand_distance), hints], -1)
         # float32 before masking: under bf16 autocast the mask value would overflow
         scores = self.pair(pair).squeeze(-1).float().masked_fill(~batch.cand_mask, torch.finfo(torch.float32).min)
-        return torch.cat([self.no_speaker(quote).float(), scores], -1)
+        no_speaker = self.no_speaker(torch.cat([quote, batch.quote_hints.to(quote.dtype)], -1))
+        return torch.cat([no_speaker.float(), scores], -1)
 
     def _add_loss(self, output: ModelOutput, tag_logits: torch.Tensor, batch: ModelBatch) -> None:
         losses = {"tag": F.cross_entropy(tag_logits.reshape(-1, 2), batch.tag_labels.reshape(-1),

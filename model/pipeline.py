@@ -24,6 +24,7 @@ from .defaults import DEFAULT_MODEL_DIR
 from .document import Document, Quote, Span
 from .encoder import base_encoder_state, load_encoder, load_tokenizer, resolve_dtype
 from .features import EncodedArticle, Featurizer, QuoteInstance, Window
+from .mentions import normalize_name
 from .network import ModelOutput, QuoteStanceNetwork, collate
 from .rules import find_cues
 from .weights import pack, unpack
@@ -201,8 +202,6 @@ class QuoteAnalyzer(DatasetMixin):
 
 def _choose_speaker(text: str, instance: QuoteInstance, probs: list[float]) -> tuple[str | None, Span | None, float]:
     """Add up candidate probabilities per resolved name; the likeliest name (or none) wins."""
-    from quotestance.eval.scorer import normalize_name  # the same equivalence the harness uses
-
     totals: dict[str, float] = {}
     best: dict[str, tuple[float, int]] = {}
     for j, candidate in enumerate(instance.candidates):

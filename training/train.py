@@ -89,7 +89,9 @@ def set_seed(seed: int) -> None:
 
 
 def _items(featurizer: Featurizer, articles: Iterable[GoldArticle]) -> list[Item]:
-    return [item for article in articles for item in featurizer.encode(article.text, article).window_items()]
+    """Windows that hold at least one marked span: a window without one has nothing to learn."""
+    return [(window, quotes) for article in articles
+            for window, quotes in featurizer.encode(article.text, article).window_items() if quotes]
 
 
 def prepare_data(config: TrainConfig, featurizer: Featurizer) -> tuple[list[Item], list[GoldArticle]]:

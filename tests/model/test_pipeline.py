@@ -68,14 +68,16 @@ def test_pipeline_refuses_pickles(trained, tmp_path):
         QuoteAnalyzer.load(tmp_path)
 
 
-def test_pipeline_refuses_newer_format(trained, tmp_path):
+@pytest.mark.parametrize(("version", "message"), [(99, "format_version 99 is newer"),
+                                                  (1, "format_version 1 was written by an older")])
+def test_pipeline_refuses_other_formats(trained, tmp_path, version, message):
     _, path = trained
     for item in path.iterdir():
         (tmp_path / item.name).write_bytes(item.read_bytes())
     config = json.loads((tmp_path / "config.json").read_text())
-    config["format_version"] = 99
+    config["format_version"] = version
     (tmp_path / "config.json").write_text(json.dumps(config))
-    with pytest.raises(ConfigError, match="format_version 99 is newer"):
+    with pytest.raises(ConfigError, match=message):
         QuoteAnalyzer.load(tmp_path)
 
 

@@ -1,0 +1,99 @@
+"""Structural hints for the attribution scorer: what the rule baseline and the layout say.
+
+The encoder sees wordpieces; a handful of numbers per (quote, candidate) pair tells the
+scorer what would otherwise take many training steps to learn: which phrase is the subject
+of the quote's reporting verb and whom the rules resolve it to ("she" -> the last female
+speaker, "the spokesman" -> the name introduced with that title), whether the candidate is
+in the same sentence or paragraph, whether it is itself inside quotation marks. The network
+learns how far to trust each hint, so rule mistakes cost less than in the rule baseline.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .document import Quote
+from .marks import MarkedSpan
+from .mentions import SpeakerCandidate, normalize_name
+
+#: One value per (quote, candidate) pair, in this order.
+CANDIDATE_HINTS = (
+    "rule_speaker_with_cue",  # the rules resolve the quote's reporting-verb subject to this entity
+    "rule_speaker_without_cue",  # the rules fall back to this entity (who spoke last)
+    "rule_mention",  # the candidate overlaps the subject phrase of the quote's reporting verb
+    "rule_article_speaker",  # the rules attribute some quote of the article to this entity
+    "same_sentence",
+    "same_paragraph",
+    "inside_quote",  # the candidate is itself inside quotation marks
+    "kind_name",
+    "kind_org",
+    "kind_role",
+)
+#: One value per quote, for the "no speaker" score.
+QUOTE_HINTS = ("rule_cue", "rule_no_speaker", "headline", "nested")
+
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])|\n")
+
+
+@dataclass
+class ArticleHints:
+    """Per-article lookups, built once, so that each pair costs a few bisections."""
+
+    boundaries: list[int]  # sentence starts (positions after a sentence end), sorted
+    newlines: list[int]
+    quoted: list[tuple[int, int]]  # top-level marked spans, sorted
+    rules: dict[tuple[int, int], Quote]
+    rule_speakers: set[str]
+
+    @classmethod
+    def of(cls, text: str, spans: list[MarkedSpan], rule_quotes: list[Quote]) -> ArticleHints:
+        quoted = sorted((s.start, s.end) for s in spans if not s.nested)
+        starts = [s for s, _ in quoted]
+
+        def inside(position: int) -> bool:
+            i = bisect.bisect_right(starts, position) - 1
+            return i >= 0 and position < quoted[i][1]
+
+        # a full stop inside a quote ends no sentence of the article; the space after `."` does
+        boundaries = [m.end() for m in _SENTENCE_END.finditer(text) if not inside(m.end() - 1)]
+        speakers = {normalize_name(q.speaker) for q in rule_quotes if q.speaker and q.cue is not None}
+        return cls(boundaries, [m.start() for m in re.finditer("\n", text)], quoted,
+                   {(q.start, q.end): q for q in rule_quotes}, speakers)
+
+    def quote(self, span: MarkedSpan) -> list[float]:
+        rule = self.rules.get((span.start, span.end))
+        return [float(rule is not None and rule.cue is not None), float(rule is None or rule.speaker is None),
+                float(span.headline), float(span.nested)]
+
+    def candidate(self, span: MarkedSpan, candidate: SpeakerCandidate) -> list[float]:
+        rule = self.rules.get((span.start, span.end))
+        name = normalize_name(candidate.resolved)
+        same_rule = rule is not None and rule.speaker is not None and normalize_name(rule.speaker) == name
+        cued = rule is not None and rule.cue is not None
+        mention = rule.speaker_mention if rule is not None else None
+        before = candidate.end <= span.start
+        lo, hi = (candidate.end, span.start - 1) if before else (span.end, candidate.start)
+        return [
+            float(same_rule and cued),
+            float(same_rule and not cued),
+            float(mention is not None and mention.start < candidate.end and candidate.start < mention.end),
+            float(name in self.rule_speakers),
+            float(not _any_between(self.boundaries, lo, hi)),
+            float(not _any_between(self.newlines, lo, hi)),
+            float(self._quoted(candidate)),
+            float(candidate.kind == "name"),
+            float(candidate.kind == "org"),
+            float(candidate.kind == "role"),
+        ]
+
+    def _quoted(self, candidate: SpeakerCandidate) -> bool:
+        i = bisect.bisect_right(self.quoted, candidate.start, key=lambda span: span[0]) - 1
+        return i >= 0 and self.quoted[i][0] <= candidate.start and candidate.end <= self.quoted[i][1]
+
+
+def _any_between(positions: list[int], lo: int, hi: int) -> bool:
+    """Whether some position p has lo < p <= hi."""
+    i = bisect.bisect_right(positions, lo)
+    return i < len(positions) and positions[i] <= hi
