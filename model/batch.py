@@ -1,8 +1,8 @@
 """Batch jobs over article collections: stream in, analyse in chunks, append, resume after a crash.
 
 Nothing lost, nothing twice: every input id ends up exactly once in the output or in the
-errors file. Memory stays flat in the input's size (records stream; only the set of seen ids
-grows, for duplicate detection and resuming).
+errors file. Memory stays flat in the input's size: records stream, and the ids met so far
+(for duplicate detection and resuming) live in a temporary SQLite file, not in memory.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from .batch_io import JsonlSink, Record, article_row, flat_rows, make_sink, read_records
 from .document import Document
+from .idstore import IdStore
 from .registry import Analyzer
 
 logger = logging.getLogger(__name__)
@@ -80,14 +81,14 @@ class _Job:
         self.error_sink = JsonlSink(errors_path(output, options.errors))
         self.model, self.version = _model_identity(analyzer)
         self.summary = BatchSummary()
-        self.done: set[str] = set()
-        self.seen: set[str] = set()
+        self.done = IdStore()  # written by an earlier run of this job (output or errors file)
+        self.seen = IdStore()  # met by this run
 
     def start(self, output: Path) -> None:
         if self.options.resume:
-            failed = self.error_sink.done_ids()
-            self.summary.earlier_errors = len(failed)
-            self.done = self.sink.done_ids() | failed
+            self.done.update(self.error_sink.done_ids())
+            self.summary.earlier_errors = len(self.done)
+            self.done.update(self.sink.done_ids())
         elif output.exists() or self.error_sink.path.exists():
             raise FileExistsError(f"{output} or {self.error_sink.path} exists; pass --resume to continue that job "
                                   "or remove them")
@@ -109,6 +110,11 @@ class _Job:
             return False
         self.seen.add(key)
         return True
+
+    def forget(self) -> None:
+        """Drop the id bookkeeping; the output is closed only by a job that got to its end."""
+        self.done.close()
+        self.seen.close()
 
     def fail(self, records: Iterable[Record]) -> None:
         rows = [{"id": _key(r), "row": r.row, "error": r.error} for r in records]
@@ -173,15 +179,18 @@ def run_batch(input_path: str | Path, output: str | Path, analyzer: Analyzer,
     options = options or BatchOptions()
     output = Path(output)
     job = _Job(analyzer, output, options)
-    job.start(output)
     started = time.perf_counter()
     disable = not sys.stderr.isatty() if options.progress is None else not options.progress
-    records = read_records(input_path, options.text_field, options.id_field)
-    with tqdm(desc="articles", unit="art", disable=disable) as bar:
-        for chunk in _chunks(records, job, options.chunk_size):
-            job.analyse(chunk)
-            bar.update(len(chunk))
-    job.sink.close()
+    try:
+        job.start(output)
+        records = read_records(input_path, options.text_field, options.id_field)
+        with tqdm(desc="articles", unit="art", disable=disable) as bar:
+            for chunk in _chunks(records, job, options.chunk_size):
+                job.analyse(chunk)
+                bar.update(len(chunk))
+        job.sink.close()
+    finally:
+        job.forget()
     job.summary.seconds = time.perf_counter() - started
     return job.summary
 

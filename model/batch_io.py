@@ -162,11 +162,11 @@ class JsonlSink:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def done_ids(self) -> set[str]:
-        """Ids fully present; a torn or incomplete tail (a killed job) is cut off first."""
+    def done_ids(self) -> Iterator[str]:
+        """Ids fully present; a torn or incomplete tail (a killed job) is cut off once all are read."""
         if not self.path.exists():
-            return set()
-        done, keep = set(), 0
+            return
+        keep = 0
         with self.path.open("rb") as handle:
             offset = 0
             for raw in handle:
@@ -176,13 +176,12 @@ class JsonlSink:
                 count = row.get("quote_count")
                 offset += len(raw)
                 if count is None or row.get("quote_index") in (None, count - 1):  # the article's last row
-                    done.add(row["id"])
+                    yield row["id"]
                     keep = offset
         if keep < self.path.stat().st_size:
             with self.path.open("r+b") as handle:
                 handle.truncate(keep)
                 os.fsync(handle.fileno())
-        return done
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
@@ -222,15 +221,13 @@ class ParquetSink:
         self.parts = path.with_name(path.name + ".parts")
         self.schema = _schema(flat)
 
-    def done_ids(self) -> set[str]:
+    def done_ids(self) -> Iterator[str]:
         import pyarrow.parquet as pq
 
-        done: set[str] = set()
         if self.path.exists() and not self.parts.exists():
-            done.update(pq.read_table(str(self.path), columns=["id"]).column("id").to_pylist())
+            yield from pq.read_table(str(self.path), columns=["id"]).column("id").to_pylist()
         for part in sorted(self.parts.glob("part-*.parquet")) if self.parts.exists() else []:
-            done.update(pq.read_table(str(part), columns=["id"]).column("id").to_pylist())
-        return done
+            yield from pq.read_table(str(part), columns=["id"]).column("id").to_pylist()
 
     def write(self, rows: Iterable[dict[str, Any]]) -> None:
         import pyarrow as pa
