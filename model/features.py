@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .config import ModelConfig
+from .document import Span
 from .hints import ArticleHints
 from .marks import MarkedSpan, find_marked_spans
 from .mentions import SpeakerCandidate, find_speaker_candidates, normalize_name
@@ -50,6 +51,8 @@ class QuoteInstance:
     #: `hints.CANDIDATE_HINTS` per candidate and `hints.QUOTE_HINTS` for the quote.
     candidate_hints: list[list[float]] = field(default_factory=list)
     quote_hints: list[float] = field(default_factory=list)
+    #: The reporting verb the rule baseline found for this span ("said", "according to"), reported as is.
+    cue: Span | None = None
     #: Training labels (None at inference): is it a quote, which candidates name its speaker,
     #: is the speaker null, and its stance index. IGNORE / None mean "do not train on this".
     is_quote: int = IGNORE
@@ -127,7 +130,7 @@ class Featurizer:
             tokens = _token_span(starts, ends, span.start, span.end)
             quote = self._place(span, tokens, bounds)
             self._add_candidates(quote, candidates, candidate_tokens, bounds[quote.window])
-            quote.quote_hints = hints.quote(span)
+            quote.quote_hints, quote.cue = hints.quote(span), hints.cue(span)
             quote.candidate_hints = [hints.candidate(span, c) for c in quote.candidates]
             quotes.append(quote)
         if gold is not None:

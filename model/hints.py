@@ -14,7 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from .document import Quote
+from .document import Quote, Span
 from .marks import MarkedSpan
 from .mentions import SpeakerCandidate, normalize_name
 
@@ -66,6 +66,10 @@ class ArticleHints:
         rule = self.rules.get((span.start, span.end))
         return [float(rule is not None and rule.cue is not None), float(rule is None or rule.speaker is None),
                 float(span.headline), float(span.nested)]
+
+    def cue(self, span: MarkedSpan) -> Span | None:
+        rule = self.rules.get((span.start, span.end))
+        return rule.cue if rule is not None else None
 
     def candidate(self, span: MarkedSpan, candidate: SpeakerCandidate) -> list[float]:
         rule = self.rules.get((span.start, span.end))

@@ -26,7 +26,6 @@ from .encoder import base_encoder_state, load_encoder, load_tokenizer, resolve_d
 from .features import EncodedArticle, Featurizer, QuoteInstance, Window
 from .mentions import normalize_name
 from .network import ModelOutput, QuoteStanceNetwork, collate
-from .rules import find_cues
 from .weights import pack, unpack
 
 logger = logging.getLogger(__name__)
@@ -184,19 +183,17 @@ class QuoteAnalyzer(DatasetMixin):
         encoded = pending.encoded
         kept = [i for i, q in enumerate(encoded.quotes)
                 if i in pending.outputs and pending.outputs[i][0] >= self.config.quote_threshold]
-        cues = find_cues(encoded.text, [encoded.quotes[i].span for i in kept])
-        quotes = [self._quote(encoded, encoded.quotes[i], pending.outputs[i], cue) for i, cue in zip(kept, cues,
-                                                                                                    strict=True)]
+        quotes = [self._quote(encoded, encoded.quotes[i], pending.outputs[i]) for i in kept]
         return Document(doc_id, encoded.text, quotes)
 
     def _quote(self, encoded: EncodedArticle, instance: QuoteInstance,
-               scores: tuple[float, list[float], list[float]], cue: Span | None) -> Quote:
+               scores: tuple[float, list[float], list[float]]) -> Quote:
         quote_p, speaker_p, stance_p = scores
         speaker, mention, speaker_conf = _choose_speaker(encoded.text, instance, speaker_p)
         stance_scores = {label: round(p, 4) for label, p in zip(self.config.stances, stance_p, strict=True)}
         stance = max(stance_scores, key=stance_scores.__getitem__)
         span = instance.span
-        return Quote(encoded.text[span.start : span.end], span.start, span.end, speaker, mention, cue, stance,
+        return Quote(encoded.text[span.start : span.end], span.start, span.end, speaker, mention, instance.cue, stance,
                      stance_scores, {"quote": round(quote_p, 4), "speaker": round(speaker_conf, 4)})
 
 

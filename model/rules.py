@@ -248,18 +248,3 @@ class RuleAnalyzer(DatasetMixin):
         confidence = {"quote": 0.9 if span.closed else 0.7, "speaker": 0.7 if attribution else 0.3}
         return Quote(text[span.start : span.end], span.start, span.end, speaker, mention, cue, "neutral",
                      {"support": 0.0, "oppose": 0.0, "neutral": 1.0}, confidence)
-
-
-def find_cues(text: str, spans: list[MarkedSpan]) -> list[Span | None]:
-    """The reporting verb that introduces each marked span, if any ("said", "told", "according to").
-
-    Shared with the transformer pipeline, which predicts speakers itself but reports cues this way.
-    """
-    masked = _mask_quotes(text, find_marked_spans(text))
-    order = sorted(range(len(spans)), key=lambda i: spans[i].start)
-    found = _shared_attributions(masked, [spans[i] for i in order])
-    cues: list[Span | None] = [None] * len(spans)
-    for i, attribution in zip(order, found, strict=True):
-        if attribution is not None:
-            cues[i] = Span.at(text, attribution.verb.start, attribution.verb.end)
-    return cues
