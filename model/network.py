@@ -132,6 +132,9 @@ class QuoteStanceNetwork(nn.Module):
         self.distance = nn.Embedding(2 * config.distance_buckets, config.distance_dim)
         self.pair = _mlp(3 * size + config.distance_dim + len(CANDIDATE_HINTS), head, 1)
         self.no_speaker = _mlp(size + len(QUOTE_HINTS), head, 1)
+        self.quote_hints = nn.Linear(len(QUOTE_HINTS), 1)
+        nn.init.zeros_(self.quote_hints.weight)  # start from the tagger alone
+        nn.init.zeros_(self.quote_hints.bias)
         self.stance = _mlp(3 * size, head, len(config.stances))
 
     def forward(self, batch: ModelBatch) -> ModelOutput:
@@ -142,7 +145,8 @@ class QuoteStanceNetwork(nn.Module):
         prefix = F.pad(hidden.cumsum(1), (0, 0, 1, 0))
         odds_prefix = F.pad(log_odds.cumsum(1), (1, 0)).unsqueeze(-1)
         rows = batch.quote_window
-        quote_logits = _span_mean(odds_prefix, rows, batch.quote_start, batch.quote_end).squeeze(-1)
+        hint_logits = self.quote_hints(batch.quote_hints.to(log_odds.dtype)).squeeze(-1)
+        quote_logits = _span_mean(odds_prefix, rows, batch.quote_start, batch.quote_end).squeeze(-1) + hint_logits
         quote = _span_mean(prefix, rows, batch.quote_start, batch.quote_end)
         cand_rows = rows.unsqueeze(1).expand_as(batch.cand_start)
         cand = _span_mean(prefix, cand_rows, batch.cand_start, batch.cand_end.clamp(min=1))
