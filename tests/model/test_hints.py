@@ -1,0 +1,63 @@
+"""The structural hints the attribution scorer sees, on hand-made sentences."""
+
+from quotestance.model.hints import CANDIDATE_HINTS, QUOTE_HINTS, ArticleHints
+from quotestance.model.marks import find_marked_spans
+from quotestance.model.mentions import find_speaker_candidates
+from quotestance.model.rules import RuleAnalyzer
+
+TEXT = (
+    "Sabrina Singh said on Monday that drills were routine. \"We are watching closely,\" she said.\n\n"
+    "John Kirby disagreed. \"It is a 'partnership' of convenience,\" Kirby said.\n\n"
+    "Officials used terms such as \"location,\" and \"launch.\""
+)
+
+
+def _hints(text: str = TEXT) -> tuple[ArticleHints, list, list]:
+    spans = find_marked_spans(text)
+    return ArticleHints.of(text, spans, RuleAnalyzer().find_quotes(text)), spans, find_speaker_candidates(text)
+
+
+def _pair(hints, span, candidate) -> dict[str, float]:
+    return dict(zip(CANDIDATE_HINTS, hints.candidate(span, candidate), strict=True))
+
+
+def test_hints_follow_the_rules_verdict_and_how_it_was_reached():
+    hints, spans, candidates = _hints()
+    first, second = spans[0], next(s for s in spans if TEXT[s.start:].startswith("It is"))
+    singh = next(c for c in candidates if c.text == "Sabrina Singh")
+    kirby = next(c for c in candidates if c.text == "Kirby")
+    on_singh = _pair(hints, first, singh)
+    assert on_singh["rule_speaker"] == on_singh["rule_speaker_pronoun"] == on_singh["rule_speaker_cue_after"] == 1.0
+    assert on_singh["rule_speaker_named"] == 0.0 and on_singh["same_sentence"] == 0.0
+    assert on_singh["same_paragraph"] == 1.0 and on_singh["kind_name"] == 1.0
+    on_kirby = _pair(hints, second, kirby)
+    assert on_kirby["rule_speaker_named"] == on_kirby["rule_mention"] == on_kirby["same_sentence"] == 1.0
+    assert _pair(hints, second, singh)["rule_speaker"] == 0.0
+    assert _pair(hints, first, kirby)["same_paragraph"] == 0.0
+
+
+def test_a_full_stop_inside_a_quote_ends_no_sentence():
+    text = "Kirby said \"We go. They stay,\" on Monday. \"Fine.\" Singh said later."
+    hints, spans, candidates = _hints(text)
+    kirby = next(c for c in candidates if c.text == "Kirby")
+    singh = next(c for c in candidates if c.text == "Singh")
+    assert _pair(hints, spans[0], kirby)["same_sentence"] == 1.0
+    assert _pair(hints, spans[1], singh)["same_sentence"] == 0.0  # `."` then a capital: a new sentence
+
+
+def test_quote_hints_mark_quoted_terms_and_nesting():
+    hints, spans, _ = _hints()
+    by_text = {TEXT[s.start : s.end]: dict(zip(QUOTE_HINTS, hints.quote(s), strict=True)) for s in spans}
+    assert by_text["location,"]["rule_non_quote"] == 1.0
+    assert by_text["We are watching closely,"]["rule_cue"] == 1.0
+    assert by_text["We are watching closely,"]["rule_non_quote"] == 0.0
+    assert any(h["nested"] == 1.0 for h in by_text.values())
+
+
+def test_candidates_inside_quotes_are_flagged():
+    text = "\"Ask Sergei Lavrov,\" Kirby said. \"Yes,\" Lavrov said."
+    hints, spans, candidates = _hints(text)
+    quoted = next(c for c in candidates if c.start < spans[0].end)
+    outside = next(c for c in candidates if c.text == "Kirby")
+    assert _pair(hints, spans[1], quoted)["inside_quote"] == 1.0
+    assert _pair(hints, spans[1], outside)["inside_quote"] == 0.0
