@@ -58,10 +58,14 @@ class ModelOutput:
     losses: dict[str, float] | None = None
 
 
-def collate(items: Sequence[tuple[Window, Sequence[QuoteInstance]]], pad_id: int, labels: bool) -> ModelBatch:
-    """Pad windows and their quotes into one batch; quotes index their window by batch row."""
+def collate(items: Sequence[tuple[Window, Sequence[QuoteInstance]]], pad_id: int, labels: bool,
+            pad_to: int | None = None) -> ModelBatch:
+    """Pad windows (to the longest, or to `pad_to`) and their quotes into one batch.
+
+    Quotes index their window by batch row.
+    """
     # Build plain padded lists first and convert once: per-element tensor writes dominate otherwise.
-    length = max(len(w.input_ids) for w, _ in items)
+    length = max([len(w.input_ids) for w, _ in items] + [pad_to or 0])
     ids = torch.tensor([w.input_ids + [pad_id] * (length - len(w.input_ids)) for w, _ in items], dtype=torch.long)
     mask = torch.tensor([[1] * len(w.input_ids) + [0] * (length - len(w.input_ids)) for w, _ in items],
                         dtype=torch.long)

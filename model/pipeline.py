@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
+#: Windows are padded to a multiple of this many wordpieces (see `_analyse_chunk`).
+PAD_MULTIPLE = 64
 #: Files that can run code when loaded; a model folder holding any of them is refused.
 UNSAFE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
 
@@ -149,24 +151,30 @@ class QuoteAnalyzer(DatasetMixin):
             for i, quote in enumerate(encoded.quotes):
                 by_window.setdefault(quote.window, []).append(i)
             pending.append(_Pending(encoded, {}, by_window))
-        # Windows are batched within their own article, sorted by length: the tensors an article
-        # sees are then the same alone or in any batch, so `pipe` equals single calls exactly.
+        # Each window is padded to its length bucket whatever company it keeps, so the tensors it
+        # sees are the same alone or in any batch: windows of different articles can share a
+        # batch and `pipe` still equals single calls exactly.
+        groups: dict[int, list[tuple[int, int]]] = {}
         for doc, p in enumerate(pending):
-            windows = sorted(range(len(p.encoded.windows)), key=lambda w: len(p.encoded.windows[w].input_ids))
-            for start in range(0, len(windows), self.window_batch):
-                self._score([(doc, w) for w in windows[start : start + self.window_batch]], pending)
+            for w in p.by_window:  # windows without a marked span need no encoder pass
+                groups.setdefault(self._padded_length(len(p.encoded.windows[w].input_ids)), []).append((doc, w))
+        for length, members in sorted(groups.items()):
+            for start in range(0, len(members), self.window_batch):
+                self._score(members[start : start + self.window_batch], pending, length)
         return [self._document(doc_id, p) for doc_id, p in zip(ids, pending, strict=True)]
 
-    def _score(self, items: list[tuple[int, int]], pending: list[_Pending]) -> None:
+    def _padded_length(self, n: int) -> int:
+        """The window length rounded up to a multiple of `PAD_MULTIPLE`, at most the configured window."""
+        return max(n, min(-(-n // PAD_MULTIPLE) * PAD_MULTIPLE, self.config.window))
+
+    def _score(self, items: list[tuple[int, int]], pending: list[_Pending], length: int) -> None:
         batch_items: list[tuple[Window, list[QuoteInstance]]] = []
         owners: list[tuple[int, int]] = []
         for doc, w in items:
-            encoded, indices = pending[doc].encoded, pending[doc].by_window.get(w, [])
+            encoded, indices = pending[doc].encoded, pending[doc].by_window[w]
             batch_items.append((encoded.windows[w], [encoded.quotes[i] for i in indices]))
             owners += [(doc, i) for i in indices]
-        if not owners:
-            return
-        batch = collate(batch_items, self.tokenizer.pad_token_id or 0, labels=False).to(self.device)
+        batch = collate(batch_items, self.tokenizer.pad_token_id or 0, labels=False, pad_to=length).to(self.device)
         with torch.inference_mode():
             output = self.network(batch)
         self._store(output, owners, pending)
