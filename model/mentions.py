@@ -297,12 +297,38 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
         found[(mention.start, mention.end)] = SpeakerCandidate(
             mention.start, mention.end, mention.text, mention.kind, resolved
         )
+    roles = []
     for match in ROLE_PHRASE.finditer(text):
         for key in {match.span(), (match.start(), _extension_end(text, match.end()))}:
             if key not in found:
-                phrase = text[key[0] : key[1]]
-                found[key] = SpeakerCandidate(*key, phrase, "role", _strip_article(phrase))
+                found[key] = SpeakerCandidate(*key, text[key[0] : key[1]], "role", "")
+                roles.append(key)
+    for key, fullest in _fullest_roles(text, roles).items():
+        found[key] = SpeakerCandidate(*key, found[key].text, "role", _strip_article(text[fullest[0] : fullest[1]]))
     return sorted(found.values(), key=lambda c: (c.start, c.end))
+
+
+def _fullest_roles(text: str, spans: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Each role phrase with the fullest phrase that extends it.
+
+    "foreign ministry" -> "North Korea's foreign ministry", "border official" -> "border official
+    at the airport": first the longest tail on the same start, then the longest modifiers before the same end. A
+    phrase joined by a preposition is another entity ("North Korea's foreign ministry" inside
+    "spokesman for North Korea's foreign ministry" keeps its own form). Linear in the spans.
+    """
+    by_start: dict[int, tuple[int, int]] = {}
+    by_end: dict[int, tuple[int, int]] = {}
+    for span in spans:
+        for table, key in ((by_start, span[0]), (by_end, span[1])):
+            if key not in table or span[1] - span[0] > table[key][1] - table[key][0]:
+                table[key] = span
+    fullest = {}
+    for span in spans:
+        tail = by_start[span[0]]
+        front = by_end[tail[1]]
+        joined = front[0] < tail[0] and not _PREPOSITION.search(text, front[0], tail[0] + 1)
+        fullest[span] = front if joined else tail
+    return fullest
 
 
 _PREPOSITION = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with)[ \t]+")
