@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .document import Quote, Span
 from .marks import MarkedSpan
@@ -42,15 +42,33 @@ QUOTE_HINTS = ("rule_cue", "rule_no_speaker", "rule_non_quote", "headline", "nes
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])|\n")
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    """What the rules said about one marked span, worked out once per span."""
+
+    speaker: str | None  # normalised
+    subject: str | None  # "name", "pronoun", "other"; None without a reporting verb
+    cue_after: bool
+    mention: Span | None
+
+    @classmethod
+    def of(cls, rule: Quote) -> _Verdict:
+        cue_after = rule.cue is not None and rule.cue.start >= rule.end
+        speaker = normalize_name(rule.speaker) if rule.speaker else None
+        return cls(speaker, _subject_kind(rule), cue_after, rule.speaker_mention)
+
+
 @dataclass
 class ArticleHints:
-    """Per-article lookups, built once, so that each pair costs a few bisections."""
+    """Per-article lookups, built once, so that each pair costs a few bisections and dict lookups."""
 
     boundaries: list[int]  # sentence starts (positions after a sentence end), sorted
     newlines: list[int]
     quoted: list[tuple[int, int]]  # top-level marked spans, sorted
     rules: dict[tuple[int, int], Quote]
     rule_speakers: set[str]
+    _verdicts: dict[tuple[int, int], _Verdict | None] = field(default_factory=dict)
+    _names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, text: str, spans: list[MarkedSpan], rule_quotes: list[Quote]) -> ArticleHints:
@@ -77,19 +95,20 @@ class ArticleHints:
         return rule.cue if rule is not None else None
 
     def candidate(self, span: MarkedSpan, candidate: SpeakerCandidate) -> list[float]:
-        rule = self.rules.get((span.start, span.end))
-        name = normalize_name(candidate.resolved)
-        agrees = rule is not None and rule.speaker is not None and normalize_name(rule.speaker) == name
-        subject = _subject_kind(rule)
-        mention = rule.speaker_mention if rule is not None else None
+        verdict = self._verdict(span)
+        name = self._names.get(candidate.resolved)
+        if name is None:
+            name = self._names[candidate.resolved] = normalize_name(candidate.resolved)
+        agrees = verdict is not None and verdict.speaker == name
+        mention = verdict.mention if verdict is not None else None
         before = candidate.end <= span.start
         lo, hi = (candidate.end, span.start - 1) if before else (span.end, candidate.start)
         return [
             float(agrees),
-            float(agrees and subject == "name"),
-            float(agrees and subject == "pronoun"),
-            float(agrees and rule.cue is not None and rule.cue.start >= span.end),
-            float(agrees and rule.cue is None),
+            float(agrees and verdict.subject == "name"),
+            float(agrees and verdict.subject == "pronoun"),
+            float(agrees and verdict.cue_after),
+            float(agrees and verdict.subject is None),
             float(mention is not None and mention.start < candidate.end and candidate.start < mention.end),
             float(name in self.rule_speakers),
             float(not _any_between(self.boundaries, lo, hi)),
@@ -99,6 +118,13 @@ class ArticleHints:
             float(candidate.kind == "org"),
             float(candidate.kind == "role"),
         ]
+
+    def _verdict(self, span: MarkedSpan) -> _Verdict | None:
+        key = (span.start, span.end)
+        if key not in self._verdicts:
+            rule = self.rules.get(key)
+            self._verdicts[key] = _Verdict.of(rule) if rule is not None else None
+        return self._verdicts[key]
 
     def _quoted(self, candidate: SpeakerCandidate) -> bool:
         i = bisect.bisect_right(self.quoted, candidate.start, key=lambda span: span[0]) - 1
