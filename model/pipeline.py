@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
-#: Windows are padded to a multiple of this many wordpieces (see `_analyse_chunk`).
+#: Windows are padded to a multiple of this many wordpieces (see `_analyse`).
 PAD_MULTIPLE = 64
 #: Files that can run code when loaded; a model folder holding any of them is refused.
 UNSAFE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt")
@@ -132,16 +133,22 @@ class QuoteAnalyzer(DatasetMixin):
         return next(self.pipe([text], batch_size=1, ids=[id]))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 8, ids: Iterable[str] | None = None) -> Iterator[Document]:
-        """Analyse texts in input order; windows are sorted by length inside each batch."""
-        texts_iter = iter(texts)
-        ids_iter = iter(ids) if ids is not None else None
-        counter = 0
-        while chunk := list(islice(texts_iter, batch_size)):
-            chunk_ids = [next(ids_iter) if ids_iter else str(counter + i) for i in range(len(chunk))]
-            counter += len(chunk)
-            yield from self._analyse_chunk(chunk, chunk_ids)
+        """Analyse texts in input order; windows are sorted by length inside each batch.
 
-    def _analyse_chunk(self, texts: Sequence[str], ids: Sequence[str]) -> list[Document]:
+        The next batch is featurised on a helper thread while the encoder runs on this one: the
+        featuriser is pure Python and the encoder's kernels release the GIL.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quotestance-featurise") as pool:
+            previous: tuple[Future[list[_Pending]], list[str]] | None = None
+            for chunk, chunk_ids in _chunks(texts, ids, batch_size):
+                future = pool.submit(self._prepare, chunk)
+                if previous is not None:
+                    yield from self._analyse(previous[0].result(), previous[1])
+                previous = (future, chunk_ids)
+            if previous is not None:
+                yield from self._analyse(previous[0].result(), previous[1])
+
+    def _prepare(self, texts: Sequence[str]) -> list[_Pending]:
         pending = []
         for text in texts:
             if not isinstance(text, str):
@@ -151,6 +158,9 @@ class QuoteAnalyzer(DatasetMixin):
             for i, quote in enumerate(encoded.quotes):
                 by_window.setdefault(quote.window, []).append(i)
             pending.append(_Pending(encoded, {}, by_window))
+        return pending
+
+    def _analyse(self, pending: list[_Pending], ids: Sequence[str]) -> list[Document]:
         # Each window is padded to its length bucket whatever company it keeps, so the tensors it
         # sees are the same alone or in any batch: windows of different articles can share a
         # batch and `pipe` still equals single calls exactly.
@@ -203,6 +213,16 @@ class QuoteAnalyzer(DatasetMixin):
         span = instance.span
         return Quote(encoded.text[span.start : span.end], span.start, span.end, speaker, mention, instance.cue, stance,
                      stance_scores, {"quote": round(quote_p, 4), "speaker": round(speaker_conf, 4)})
+
+
+def _chunks(texts: Iterable[str], ids: Iterable[str] | None, size: int) -> Iterator[tuple[list[str], list[str]]]:
+    """Texts in batches of `size` with their ids (running numbers when none are given)."""
+    texts_iter = iter(texts)
+    ids_iter = iter(ids) if ids is not None else None
+    counter = 0
+    while chunk := list(islice(texts_iter, size)):
+        yield chunk, [next(ids_iter) if ids_iter else str(counter + i) for i in range(len(chunk))]
+        counter += len(chunk)
 
 
 def _choose_speaker(text: str, instance: QuoteInstance, probs: list[float]) -> tuple[str | None, Span | None, float]:

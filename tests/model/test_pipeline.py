@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -48,6 +49,18 @@ def test_pipeline_pipe_equals_single_calls(trained):
     batched = [d.to_dict() for d in analyzer.pipe(TEXTS, batch_size=3, ids=[str(i) for i in range(len(TEXTS))])]
     single = [analyzer(t, id=str(i)).to_dict() for i, t in enumerate(TEXTS)]
     assert batched == single
+
+
+def test_pipeline_featurises_ahead_without_reordering_or_losing_errors(trained):
+    analyzer = QuoteAnalyzer.load(trained[1])
+    docs = analyzer.pipe([*TEXTS, 42, TEXTS[0]], batch_size=2, ids=list("abcdef"))
+    assert [next(docs).id for _ in range(4)] == list("abcd")  # the batches before the bad one come out
+    with pytest.raises(TypeError, match="got int"):
+        next(docs)
+    unfinished = analyzer.pipe(TEXTS * 3, batch_size=1)
+    assert next(unfinished).text == TEXTS[0]
+    unfinished.close()  # a consumer that stops early leaves no thread behind
+    assert not [t for t in threading.enumerate() if t.name.startswith("quotestance-featurise")]
 
 
 def test_pipeline_output_spans_and_scores_are_valid(trained):
