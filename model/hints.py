@@ -48,14 +48,13 @@ class _Verdict:
 
     speaker: str | None  # normalised
     subject: str | None  # "name", "pronoun", "other"; None without a reporting verb
-    cue_after: bool
+    cue: Span | None
     mention: Span | None
 
     @classmethod
     def of(cls, rule: Quote) -> _Verdict:
-        cue_after = rule.cue is not None and rule.cue.start >= rule.end
-        speaker = normalize_name(rule.speaker) if rule.speaker else None
-        return cls(speaker, _subject_kind(rule), cue_after, rule.speaker_mention)
+        speaker = normalize_name(rule.speaker) if rule.speaker is not None else None
+        return cls(speaker, _subject_kind(rule), rule.cue, rule.speaker_mention)
 
 
 @dataclass
@@ -65,9 +64,9 @@ class ArticleHints:
     boundaries: list[int]  # sentence starts (positions after a sentence end), sorted
     newlines: list[int]
     quoted: list[tuple[int, int]]  # top-level marked spans, sorted
-    rules: dict[tuple[int, int], Quote]
+    #: The rules' verdict per marked span; a span missing here is one the rules call a quoted term.
+    verdicts: dict[tuple[int, int], _Verdict]
     rule_speakers: set[str]
-    _verdicts: dict[tuple[int, int], _Verdict | None] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -83,19 +82,20 @@ class ArticleHints:
         boundaries = [m.end() for m in _SENTENCE_END.finditer(text) if not inside(m.end() - 1)]
         speakers = {normalize_name(q.speaker) for q in rule_quotes if q.speaker and q.cue is not None}
         return cls(boundaries, [m.start() for m in re.finditer("\n", text)], quoted,
-                   {(q.start, q.end): q for q in rule_quotes}, speakers)
+                   {(q.start, q.end): _Verdict.of(q) for q in rule_quotes}, speakers)
 
     def quote(self, span: MarkedSpan) -> list[float]:
-        rule = self.rules.get((span.start, span.end))  # None: the rules call the span a quoted term
-        return [float(rule is not None and rule.cue is not None), float(rule is None or rule.speaker is None),
-                float(rule is None), float(span.headline), float(span.nested)]
+        verdict = self.verdicts.get((span.start, span.end))
+        return [float(verdict is not None and verdict.cue is not None),
+                float(verdict is None or verdict.speaker is None),
+                float(verdict is None), float(span.headline), float(span.nested)]
 
     def cue(self, span: MarkedSpan) -> Span | None:
-        rule = self.rules.get((span.start, span.end))
-        return rule.cue if rule is not None else None
+        verdict = self.verdicts.get((span.start, span.end))
+        return verdict.cue if verdict is not None else None
 
     def candidate(self, span: MarkedSpan, candidate: SpeakerCandidate) -> list[float]:
-        verdict = self._verdict(span)
+        verdict = self.verdicts.get((span.start, span.end))
         name = self._names.get(candidate.resolved)
         if name is None:
             name = self._names[candidate.resolved] = normalize_name(candidate.resolved)
@@ -107,7 +107,7 @@ class ArticleHints:
             float(agrees),
             float(agrees and verdict.subject == "name"),
             float(agrees and verdict.subject == "pronoun"),
-            float(agrees and verdict.cue_after),
+            float(agrees and verdict.cue is not None and verdict.cue.start >= span.end),
             float(agrees and verdict.subject is None),
             float(mention is not None and mention.start < candidate.end and candidate.start < mention.end),
             float(name in self.rule_speakers),
@@ -118,13 +118,6 @@ class ArticleHints:
             float(candidate.kind == "org"),
             float(candidate.kind == "role"),
         ]
-
-    def _verdict(self, span: MarkedSpan) -> _Verdict | None:
-        key = (span.start, span.end)
-        if key not in self._verdicts:
-            rule = self.rules.get(key)
-            self._verdicts[key] = _Verdict.of(rule) if rule is not None else None
-        return self._verdicts[key]
 
     def _quoted(self, candidate: SpeakerCandidate) -> bool:
         i = bisect.bisect_right(self.quoted, candidate.start, key=lambda span: span[0]) - 1

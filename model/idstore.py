@@ -34,21 +34,18 @@ class IdStore:
             f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-{CACHE_KIB};"
             "CREATE TABLE ids (id TEXT PRIMARY KEY) WITHOUT ROWID;"
         )
-        self._count = 0
 
     def add(self, key: str) -> None:
-        self._count += self._db.execute("INSERT OR IGNORE INTO ids VALUES (?)", (key,)).rowcount
+        self._db.execute("INSERT OR IGNORE INTO ids VALUES (?)", (key,))
 
     def update(self, keys: Iterable[str]) -> None:
-        before = self._db.total_changes
         self._db.executemany("INSERT OR IGNORE INTO ids VALUES (?)", ((k,) for k in keys))
-        self._count += self._db.total_changes - before
 
     def __contains__(self, key: object) -> bool:
         return self._db.execute("SELECT 1 FROM ids WHERE id = ?", (key,)).fetchone() is not None
 
     def __len__(self) -> int:
-        return self._count
+        return self._db.execute("SELECT COUNT(*) FROM ids").fetchone()[0]
 
     def close(self) -> None:
         self._db.close()

@@ -133,7 +133,7 @@ class QuoteAnalyzer(DatasetMixin):
         return next(self.pipe([text], batch_size=1, ids=[id]))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 8, ids: Iterable[str] | None = None) -> Iterator[Document]:
-        """Analyse texts in input order; windows are sorted by length inside each batch.
+        """Analyse texts in input order, `batch_size` texts at a time; windows of similar length share a pass.
 
         The next batch is featurised on a helper thread while the encoder runs on this one: the
         featuriser is pure Python and the encoder's kernels release the GIL.
