@@ -107,6 +107,29 @@ def prepare_data(config: TrainConfig, featurizer: Featurizer) -> tuple[list[Item
     return items, synthetic_dev
 
 
+def _length_grouped_order(items: Sequence[Item], config: TrainConfig, epochs: int) -> list[int]:
+    """Item indices, `epochs` passes, in batches of windows of similar length.
+
+    Random batches of windows are padded to the longest and use about 78% of the tokens they
+    pay for; transformers' length grouping sorts within mega-batches of 50 batches. The batches
+    themselves are then shuffled so that long and short windows alternate through training.
+    Deterministic for a given seed.
+    """
+    from transformers.trainer_pt_utils import get_length_grouped_indices
+
+    lengths = [len(window.input_ids) for window, _ in items]
+    generator = torch.Generator().manual_seed(config.seed)
+    rng = random.Random(config.seed)
+    order = []
+    for _ in range(epochs):
+        indices = get_length_grouped_indices(lengths, config.batch_size, generator=generator)
+        full = len(indices) - len(indices) % config.batch_size
+        batches = [indices[i : i + config.batch_size] for i in range(0, full, config.batch_size)]
+        rng.shuffle(batches)
+        order += [i for batch in batches for i in batch]  # the short remainder waits for the next pass
+    return order
+
+
 def _optimizer(network: QuoteStanceNetwork, config: TrainConfig, steps: int):
     from transformers import get_linear_schedule_with_warmup
 
@@ -169,8 +192,7 @@ def train(config: TrainConfig, items: list[Item] | None = None,
     analyzer = QuoteAnalyzer(network, tokenizer, model_config)
     steps = max(1, int(len(items) * config.epochs / config.batch_size))
     optimizer, schedule = _optimizer(network, config, steps)
-    rng = random.Random(config.seed)
-    order = [i for _ in range(int(config.epochs) + 1) for i in rng.sample(range(len(items)), len(items))]
+    order = _length_grouped_order(items, config, int(config.epochs) + 1)
     evaluate_at = {max(1, round(steps * (k + 1) / config.evaluations)) for k in range(config.evaluations)}
     device_type = torch.device(config.device).type
     fast_bf16 = cpu_has_fast_bf16() if device_type == "cpu" else True
