@@ -25,6 +25,9 @@ SINGLE_MARKS = "'\u2018\u2019"
 
 #: The shipped fine-tuned model lives inside the installed `quotestance.model` package.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default"
+#: Given names that are nearly always female or male, derived from nomquamgender's name data
+#: by `python -m quotestance.training.given_names`: "she said" should not resolve to Sergei.
+GIVEN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "given_names.json"
 #: Hand-written annotated fixtures (train/dev/test) inside `quotestance.eval`; the same
 #: relative path holds for editable and regular installs.
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "eval" / "fixtures"

@@ -112,6 +112,7 @@ class Featurizer:
     def __init__(self, tokenizer: Any, config: ModelConfig) -> None:
         self.tokenizer = tokenizer
         self.config = config
+        self.rules = RuleAnalyzer()  # its verdicts become hints; it reads the name lexicon once
 
     def encode(self, text: str, gold: GoldArticle | None = None) -> EncodedArticle:
         pieces = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
@@ -124,7 +125,7 @@ class Featurizer:
         candidates = find_speaker_candidates(text)
         candidate_tokens = [_token_span(starts, ends, c.start, c.end) for c in candidates]
         spans = find_marked_spans(text)
-        hints = ArticleHints.of(text, spans, RuleAnalyzer().find_quotes(text))
+        hints = ArticleHints.of(text, spans, self.rules.find_quotes(text), self.rules.genders(text))
         quotes = []
         for span in spans:
             tokens = _token_span(starts, ends, span.start, span.end)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from .document import Quote, Span
+from .gender import Gender, role_gender
 from .marks import MarkedSpan
 from .mentions import PRONOUNS, SpeakerCandidate, find_name_mentions, normalize_name
 
@@ -32,6 +33,8 @@ CANDIDATE_HINTS = (
     "same_sentence",
     "same_paragraph",
     "inside_quote",  # the candidate is itself inside quotation marks
+    "gender_agrees",  # the reporting verb's subject is "he"/"she" and the candidate is known to be that gender
+    "gender_clashes",  # ... and known to be the other one
     "kind_name",
     "kind_org",
     "kind_role",
@@ -50,11 +53,16 @@ class _Verdict:
     subject: str | None  # "name", "pronoun", "other"; None without a reporting verb
     cue: Span | None
     mention: Span | None
+    pronoun_gender: str | None  # "f" for "she said", "m" for "he said"
 
     @classmethod
     def of(cls, rule: Quote) -> _Verdict:
         speaker = normalize_name(rule.speaker) if rule.speaker is not None else None
-        return cls(speaker, _subject_kind(rule), rule.cue, rule.speaker_mention)
+        subject = _subject_kind(rule)
+        gender = None
+        if subject == "pronoun":
+            gender = PRONOUNS.get(rule.speaker_mention.text.strip(" ,").casefold().split()[-1])
+        return cls(speaker, subject, rule.cue, rule.speaker_mention, gender if gender in ("f", "m") else None)
 
 
 @dataclass
@@ -67,10 +75,12 @@ class ArticleHints:
     #: The rules' verdict per marked span; a span missing here is one the rules call a quoted term.
     verdicts: dict[tuple[int, int], _Verdict]
     rule_speakers: set[str]
+    genders: dict[str, Gender]  # fullest name -> gender, where the article makes it plain
     _names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, text: str, spans: list[MarkedSpan], rule_quotes: list[Quote]) -> ArticleHints:
+    def of(cls, text: str, spans: list[MarkedSpan], rule_quotes: list[Quote],
+           genders: dict[str, Gender] | None = None) -> ArticleHints:
         quoted = sorted((s.start, s.end) for s in spans if not s.nested)
         starts = [s for s, _ in quoted]
 
@@ -82,7 +92,7 @@ class ArticleHints:
         boundaries = [m.end() for m in _SENTENCE_END.finditer(text) if not inside(m.end() - 1)]
         speakers = {normalize_name(q.speaker) for q in rule_quotes if q.speaker and q.cue is not None}
         return cls(boundaries, [m.start() for m in re.finditer("\n", text)], quoted,
-                   {(q.start, q.end): _Verdict.of(q) for q in rule_quotes}, speakers)
+                   {(q.start, q.end): _Verdict.of(q) for q in rule_quotes}, speakers, genders or {})
 
     def quote(self, span: MarkedSpan) -> list[float]:
         verdict = self.verdicts.get((span.start, span.end))
@@ -101,6 +111,9 @@ class ArticleHints:
             name = self._names[candidate.resolved] = normalize_name(candidate.resolved)
         agrees = verdict is not None and verdict.speaker == name
         mention = verdict.mention if verdict is not None else None
+        pronoun = verdict.pronoun_gender if verdict is not None else None
+        gender = self.genders.get(candidate.resolved) or (role_gender(candidate.text) if candidate.kind == "role"
+                                                          else None)
         before = candidate.end <= span.start
         lo, hi = (candidate.end, span.start - 1) if before else (span.end, candidate.start)
         return [
@@ -114,6 +127,8 @@ class ArticleHints:
             float(not _any_between(self.boundaries, lo, hi)),
             float(not _any_between(self.newlines, lo, hi)),
             float(self._quoted(candidate)),
+            float(pronoun is not None and gender == pronoun),
+            float(pronoun is not None and gender is not None and gender != pronoun),
             float(candidate.kind == "name"),
             float(candidate.kind == "org"),
             float(candidate.kind == "role"),

@@ -13,15 +13,20 @@ from dataclasses import dataclass
 
 from .batch import DatasetMixin
 from .document import Document, Quote, Span
+from .gender import Gender, GivenNames, entity_genders, name_gender, person_like, role_gender
 from .marks import MarkedSpan, find_marked_spans
 from .mentions import PRONOUNS, REPORTING_VERBS, ROLE_NOUNS, EntityIndex, find_name_mentions, index_entities
 
 #: Words before a quoted term that make it a mention of a word, not a quote (ANNOTATION.md).
 NON_QUOTE_CUES = re.compile(
-    r"(so-called|such as|known as|dubbed|called|nicknamed|term|terms|word|words|phrase|slogan|titled|entitled"
-    r"|named|label|labelled|labeled|codenamed|code-named|like|as)(?:\s+(?:the|a|an))?\W*$",
+    r"\b(so-called|such as|known as|dubbed|called|nicknamed|term|terms|word|words|phrase|slogan|titled|entitled"
+    r"|named|label|labelled|labeled|codenamed|code-named|like|as)(?:\s+(?:the|a|an))?[^\w.!?\n]*$",
     re.IGNORECASE,
 )
+#: A verb that makes "X as "..."" a quoted verdict rather than a term.
+_DESCRIBED = re.compile(r"\b(?:" + "|".join(sorted(REPORTING_VERBS | {"characterised", "characterized", "saw",
+                                                                        "sees", "regards", "regarded", "treated"}))
+                        + r")\b", re.IGNORECASE)
 _LIST_BEFORE = re.compile(r"[\"\u201d],?\s*(?:and|or)?\s*$")
 _MASK = "\u00a7"
 _VERB = r"\b(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b"
@@ -67,7 +72,11 @@ def _non_quote_flags(text: str, spans: list[MarkedSpan]) -> list[bool]:
         short = not span.headline and len(text[span.start : span.end].split()) <= 4
         before = text[max(0, span.start - 30) : max(span.start - 1, 0)]
         listed = bool(flags) and flags[-1] and bool(_LIST_BEFORE.search(before))
-        flags.append(short and (bool(NON_QUOTE_CUES.search(before)) or listed))
+        cue = NON_QUOTE_CUES.search(before)
+        if cue and cue.group(1).casefold() in ("as", "like") and _DESCRIBED.search(text, max(0, span.start - 60),
+                                                                                    span.start):
+            cue = None  # "described the deal as "a flagrant violation"": a partial quote, not a term
+        flags.append(short and (bool(cue) or listed))
     return flags
 
 
@@ -92,9 +101,14 @@ def _plural(name: str) -> bool:
 class _Resolver:
     """Turns a subject phrase into the fullest name, remembering who spoke last."""
 
-    def __init__(self, entities: EntityIndex, events: list[tuple[int, Span]]) -> None:
+    def __init__(self, entities: EntityIndex, events: list[tuple[int, Span]], names: GivenNames) -> None:
         self.entities = entities
+        self.names = names
+        self.genders = entity_genders(entities, names)
         self.spoken: list[tuple[int, str]] = []  # kept sorted by position
+        #: People the article names, where they are named: "she" may point to someone who has not spoken yet.
+        self.named = sorted({(m.start, name) for m in entities.names
+                             if (name := entities.fullest(m.text, m.start)) in self.genders or person_like(name)})
         for position, subject in events:
             name = self.resolve(subject, position)
             if name:
@@ -109,12 +123,35 @@ class _Resolver:
         "he"/"she" skip plural speakers such as "lawmakers"; "they" prefers them.
         """
         index = bisect.bisect_left(self.spoken, (position, ""))
+        if pronoun in ("he", "she"):
+            return self._person_before(position, PRONOUNS[pronoun])
         if pronoun in PRONOUNS:
             plural = PRONOUNS[pronoun] == "p"
             for _, name in reversed(self.spoken[max(0, index - 50) : index]):
                 if _plural(name) == plural:
                     return name
         return self.spoken[index - 1][1] if index else None
+
+    def _person_before(self, position: int, gender: str, lookback: int = 50) -> str | None:
+        """The last person before `position` that "he" or "she" can be.
+
+        Speakers and named people of that gender, latest first; a speaker of unknown gender is
+        taken as is, a named person of unknown gender only when nobody fits better.
+        """
+        spoken = self.spoken[max(0, bisect.bisect_left(self.spoken, (position, "")) - lookback) :]
+        named = self.named[max(0, bisect.bisect_left(self.named, (position, "")) - lookback) :]
+        recent = sorted([(p, n, True) for p, n in spoken if p < position] +
+                        [(p, n, False) for p, n in named if p < position])
+        fallback = None
+        for _, name, has_spoken in reversed(recent):
+            found = self.genders.get(name) or name_gender(name, self.names) or role_gender(name)
+            if found == gender:
+                return name
+            if found is None and not _plural(name) and person_like(name):
+                if has_spoken:
+                    return name
+                fallback = fallback or name
+        return fallback
 
     def resolve(self, subject: Span, position: int | None = None) -> str | None:
         names = [m for m in find_name_mentions(subject.text, whole_article=False) if m.text.casefold() not in PRONOUNS]
@@ -217,6 +254,16 @@ class RuleAnalyzer(DatasetMixin):
 
     name = "rules"
 
+    def __init__(self, given_names: GivenNames | None = None) -> None:
+        self._given_names = given_names
+
+    @property
+    def given_names(self) -> GivenNames:
+        """The lexicon behind "she" and "he", read on first use."""
+        if self._given_names is None:
+            self._given_names = GivenNames.load()
+        return self._given_names
+
     def __call__(self, text: str, id: str = "doc") -> Document:
         return next(self.pipe([text], ids=[id]))
 
@@ -226,11 +273,16 @@ class RuleAnalyzer(DatasetMixin):
         for i, text in enumerate(texts):
             yield Document(next(ids_iter) if ids_iter else str(i), text, self.find_quotes(text))
 
+    def genders(self, text: str) -> dict[str, Gender]:
+        """Fullest name -> gender for the article's people whose gender it makes plain."""
+        return entity_genders(index_entities(text), self.given_names)
+
     def find_quotes(self, text: str) -> list[Quote]:
         marked = find_marked_spans(text)
         spans = [s for s, skip in zip(marked, _non_quote_flags(text, marked), strict=True) if not skip]
         masked = _mask_quotes(text, marked)
-        resolver = _Resolver(index_entities(text), _speech_events(text, masked))
+        entities = index_entities(text)
+        resolver = _Resolver(entities, _speech_events(text, masked), self.given_names)
         attributions = _shared_attributions(masked, spans)
         pairs = zip(spans, attributions, strict=True)
         return [self._quote(text, span, attribution, resolver) for span, attribution in pairs]

@@ -45,7 +45,8 @@ def write_model_card(path: Path, info: dict[str, Any]) -> Path:
         "quotation marks, scored by a token tagger; an attribution scorer ranks up to "
         f"{config['max_candidates']} candidate mentions (or none) per quote, from the encoder's view of the quote "
         "and the mention, their distance and structural hints (`model/hints.py`: the rule baseline's verdict and "
-        "how it was reached, same sentence or paragraph, quoted or not, mention kind); a stance classifier reads "
+        "how it was reached, whether a he/she subject fits the mention's gender, same sentence or paragraph, "
+        "quoted or not, mention kind); a stance classifier reads "
         "the quote, its likely speaker and the window.",
         f"- Files: {_folder_size(path):.1f} MB in all (`model.safetensors`, `config.json`, tokenizer files).",
         "",

@@ -61,3 +61,15 @@ def test_candidates_inside_quotes_are_flagged():
     outside = next(c for c in candidates if c.text == "Kirby")
     assert _pair(hints, spans[1], quoted)["inside_quote"] == 1.0
     assert _pair(hints, spans[1], outside)["inside_quote"] == 0.0
+
+
+def test_gender_hints_compare_the_pronoun_with_the_candidate():
+    text = 'Sergei Lavrov met Maria Zakharova. "We agree," she said.'
+    spans = find_marked_spans(text)
+    rules = RuleAnalyzer()
+    hints = ArticleHints.of(text, spans, rules.find_quotes(text), rules.genders(text))
+    candidates = {c.text: c for c in find_speaker_candidates(text)}
+    on_her = _pair(hints, spans[0], candidates["Maria Zakharova"])
+    on_him = _pair(hints, spans[0], candidates["Sergei Lavrov"])
+    assert (on_her["gender_agrees"], on_her["gender_clashes"]) == (1.0, 0.0)
+    assert (on_him["gender_agrees"], on_him["gender_clashes"]) == (0.0, 1.0)

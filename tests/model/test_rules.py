@@ -41,3 +41,17 @@ def test_rules_seed_quote_f1_at_least_090(seed_path):
     metrics = score_article(article, RuleAnalyzer()(article.text, article.id)).metrics()
     assert metrics["quote_f1"] >= 0.90
     assert metrics["attribution_f1"] >= 0.70
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # "she" passes over the man who spoke last
+    ('Maria Zakharova spoke first. "We agree," Sergei Lavrov said. "They do not," she said.', "Maria Zakharova"),
+    # a named woman who has not spoken yet is still who "she" means
+    ('"We agree," Sergei Lavrov said. Sabrina Singh took questions. "No," she said.', "Sabrina Singh"),
+    # a title says the gender where the lexicon cannot
+    ('"Fine," Lavrov said. Spokeswoman Choe Son Hui replied. "Never," she said.', "Choe Son Hui"),
+    # unknown gender: the last speaker is kept, as before
+    ('"We agree," Sergei Lavrov said. "Yes," Yoon Seok-yeol said. "Soon," he added.', "Yoon Seok-yeol"),
+])
+def test_pronouns_resolve_to_a_person_of_that_gender(text, speaker):
+    assert RuleAnalyzer()(text).quotes[-1].speaker == speaker
