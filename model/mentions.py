@@ -53,14 +53,14 @@ TITLE_WORDS = frozenset(
     commissioner high chairwoman marshal colonel lieutenant major captain sergeant private corporal
     analyst researcher professor economist journalist correspondent editor ceo founder mayor
     natural resources finance justice culture health education industry energy emergency development
-    affairs federal regional provincial state-run""".split()
+    affairs federal regional provincial state-run assistant secretary-general under-secretary-general u.n.""".split()
 )
 #: Last words that make a capitalised sequence an organisation, kept whole.
 ORG_HEADS = frozenset(
     """service ministry agency office department council committee staff commission news nations union
     command government party assembly duma kcna tass yonhap institute center centre university bureau
     kremlin pentagon nato
-    organization organisation forces corps force group house""".split()
+    organization organisation forces corps force group house affairs""".split()
 )
 # A capitalised word, an initial ("J."), or a dotted abbreviation ("U.S."); a word's own full
 # stop never joins it to the next word, so "the Kremlin. Dmitry Peskov" gives two names.
@@ -226,7 +226,7 @@ def find_name_mentions(text: str, whole_article: bool = True) -> list[Mention]:
             mentions.append(Mention(offset, offset + len(raw), raw, "org"))
             continue
         start, name, titles = _split_title(raw, offset)
-        if name.casefold() in TITLE_WORDS:
+        if name.casefold() in TITLE_WORDS or name[:1].islower():  # "Ministry of Defence" cut after a title
             continue
         preceding = text[max(0, offset - 40) : offset].casefold().split()[-3:]
         titles = titles + tuple(w for w in preceding if w.strip(",") in ROLE_NOUNS)
@@ -332,6 +332,7 @@ def _fullest_roles(text: str, spans: list[tuple[int, int]]) -> dict[tuple[int, i
 
 
 _PREPOSITION = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with)[ \t]+")
+_TAIL_JOINERS = frozenset({"of", "the", "and", "for", "in", "on", "at", "de"})
 _EXTENSION_STOP = REPORTING_VERBS | {"who", "that", "which", "and", "but", "or", "as", "while", "when", "because"}
 
 
@@ -340,11 +341,15 @@ def _extension_end(text: str, end: int, most: int = 6) -> int:
     preposition = _PREPOSITION.match(text, end)
     if not preposition:
         return end
-    stop = end
+    stop, previous = end, ""
     for word in list(re.finditer(r"[^\s]+", text[preposition.end() : preposition.end() + 120]))[:most]:
         bare = word.group().rstrip(",.;:!?\"\u201d")
         if bare.casefold() in _EXTENSION_STOP or not bare:
             break
+        if previous[:1].isupper() and not previous.endswith(("'s", "\u2019s")) and bare[:1].islower() \
+                and bare not in _TAIL_JOINERS:
+            break  # "Ministry of Foreign Affairs went further": a name ends, a verb begins
+        previous = bare
         stop = preposition.end() + word.start() + len(bare)
         if bare != word.group():
             break

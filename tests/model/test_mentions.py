@@ -23,3 +23,18 @@ def test_a_phrase_behind_a_preposition_is_another_entity():
 def test_names_resolve_to_their_fullest_form():
     resolved = [c.resolved for c in find_speaker_candidates("Sabrina Singh spoke. Singh left later.")]
     assert resolved.count("Sabrina Singh") == 2
+
+
+def test_a_capitalised_tail_ends_where_a_verb_begins():
+    roles = _roles("The Russian Ministry of Foreign Affairs went further in a statement.")
+    assert roles["The Russian Ministry"] == "Russian Ministry of Foreign Affairs"
+    assert _roles("A spokesman for the Ministry of Defence in Moscow spoke.")["A spokesman"] == (
+        "spokesman for the Ministry of Defence in Moscow")  # "of", "in" join a name's tail
+
+
+def test_un_titles_are_stripped_and_no_name_starts_lower_case():
+    candidates = find_speaker_candidates("U.N. Assistant Secretary-General Miroslav Jenča told the Ministry of "
+                                         "Defence so.")
+    names = [c.text for c in candidates if c.kind == "name"]
+    assert "Miroslav Jenča" in names
+    assert not any(name[:1].islower() for name in names)  # not "of Defence"
