@@ -73,14 +73,14 @@ def entity_genders(entities: EntityIndex, names: GivenNames) -> dict[str, Gender
 
     The lexicon only speaks for multi-word names: a lone "Washington" is more often a place.
     """
+    fullest_names = [(mention, entities.fullest(mention.text, mention.start)) for mention in entities.names]
     from_titles: dict[str, Gender] = {}
-    for mention in entities.names:
+    for mention, fullest in fullest_names:
         titled = {GENDERED_WORDS[t] for t in mention.titles if t in GENDERED_WORDS}
         if len(titled) == 1:
-            from_titles.setdefault(entities.fullest(mention.text, mention.start), titled.pop())
+            from_titles.setdefault(fullest, titled.pop())
     genders = {}
-    for mention in entities.names:
-        fullest = entities.fullest(mention.text, mention.start)
+    for _, fullest in fullest_names:
         found = from_titles.get(fullest) or (name_gender(fullest, names) if person_like(fullest) else None)
         if found is not None:
             genders[fullest] = found

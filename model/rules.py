@@ -101,10 +101,11 @@ def _plural(name: str) -> bool:
 class _Resolver:
     """Turns a subject phrase into the fullest name, remembering who spoke last."""
 
-    def __init__(self, entities: EntityIndex, events: list[tuple[int, Span]], names: GivenNames) -> None:
+    def __init__(self, entities: EntityIndex, events: list[tuple[int, Span]], names: GivenNames,
+                 genders: dict[str, Gender]) -> None:
         self.entities = entities
         self.names = names
-        self.genders = entity_genders(entities, names)
+        self.genders = genders
         self.spoken: list[tuple[int, str]] = []  # kept sorted by position
         #: People the article names, where they are named: "she" may point to someone who has not spoken yet.
         self.named = sorted({(m.start, name) for m in entities.names
@@ -273,19 +274,23 @@ class RuleAnalyzer(DatasetMixin):
         for i, text in enumerate(texts):
             yield Document(next(ids_iter) if ids_iter else str(i), text, self.find_quotes(text))
 
-    def genders(self, text: str) -> dict[str, Gender]:
-        """Fullest name -> gender for the article's people whose gender it makes plain."""
-        return entity_genders(index_entities(text), self.given_names)
-
     def find_quotes(self, text: str) -> list[Quote]:
+        return self.read(text)[0]
+
+    def read(self, text: str) -> tuple[list[Quote], dict[str, Gender]]:
+        """The quotes, and fullest name -> gender for the people whose gender the article makes plain.
+
+        One pass gives both, so the transformer's hints need not index the article's names again.
+        """
         marked = find_marked_spans(text)
         spans = [s for s, skip in zip(marked, _non_quote_flags(text, marked), strict=True) if not skip]
         masked = _mask_quotes(text, marked)
         entities = index_entities(text)
-        resolver = _Resolver(entities, _speech_events(text, masked), self.given_names)
+        genders = entity_genders(entities, self.given_names)
+        resolver = _Resolver(entities, _speech_events(text, masked), self.given_names, genders)
         attributions = _shared_attributions(masked, spans)
         pairs = zip(spans, attributions, strict=True)
-        return [self._quote(text, span, attribution, resolver) for span, attribution in pairs]
+        return [self._quote(text, span, attribution, resolver) for span, attribution in pairs], genders
 
     def _quote(self, text: str, span: MarkedSpan, attribution: Attribution | None, resolver: _Resolver) -> Quote:
         speaker = mention = cue = None

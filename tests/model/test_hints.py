@@ -67,7 +67,7 @@ def test_gender_hints_compare_the_pronoun_with_the_candidate():
     text = 'Sergei Lavrov met Maria Zakharova. "We agree," she said.'
     spans = find_marked_spans(text)
     rules = RuleAnalyzer()
-    hints = ArticleHints.of(text, spans, rules.find_quotes(text), rules.genders(text))
+    hints = ArticleHints.of(text, spans, *rules.read(text))
     candidates = {c.text: c for c in find_speaker_candidates(text)}
     on_her = _pair(hints, spans[0], candidates["Maria Zakharova"])
     on_him = _pair(hints, spans[0], candidates["Sergei Lavrov"])
