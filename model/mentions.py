@@ -73,6 +73,27 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 
+#: A photo credit on a line of its own ("Ahn Young-joon/AP", "KCNA via Reuters"): the people it
+#: names took a picture, they said nothing in the story.
+_CREDIT_LINE = re.compile(
+    r"^(?=[^\n\"\u201c\u201d]*(?:\S/\S|[ \t]via[ \t]))[^\n\"\u201c\u201d]{2,100}(?<![.!?:;,])$", re.M)
+
+
+def credit_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of photo-credit lines, short lines without quotes or final punctuation.
+
+    Example:
+        >>> credit_lines("She spoke." + chr(10) + "Ahn Young-joon/AP" + chr(10) + "The end.")
+        [(11, 28)]
+    """
+    return [m.span() for m in _CREDIT_LINE.finditer(text) if len(m.group().split()) <= 12]
+
+
+def _outside(spans: list[tuple[int, int]], start: int) -> bool:
+    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return i < 0 or start >= spans[i][1]
+
+
 _COMMON_ENDINGS = ("ing", "ed", "ly", "ies", "ness", "ment", "ful", "less", "ous", "ive", "able")
 
 
@@ -208,12 +229,15 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
 def find_name_mentions(text: str, whole_article: bool = True) -> list[Mention]:
     """Capitalised sequences that look like names or organisations, titles stripped.
 
-    On a whole article, lone sentence-opening words that read like ordinary words are
-    dropped; pass `whole_article=False` for a phrase cut out of one.
+    On a whole article, lone sentence-opening words that read like ordinary words and names
+    in photo credits are dropped; pass `whole_article=False` for a phrase cut out of one.
     """
     mentions = []
     capitals = _CapitalUse.of(text) if whole_article else None
+    credits = credit_lines(text) if whole_article else []
     for match in NAME.finditer(text):
+        if credits and not _outside(credits, match.start()):
+            continue
         raw = match.group().rstrip(".") if not re.search(r"(?:\b[A-Z]\.)+$", match.group()) else match.group()
         words = raw.split()
         while words and words[0].casefold() in _SENTENCE_STARTERS:
@@ -298,7 +322,10 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
             mention.start, mention.end, mention.text, mention.kind, resolved
         )
     roles = []
+    credits = credit_lines(text)
     for match in ROLE_PHRASE.finditer(text):
+        if credits and not _outside(credits, match.start()):
+            continue
         for key in {match.span(), (match.start(), _extension_end(text, match.end()))}:
             if key not in found:
                 found[key] = SpeakerCandidate(*key, text[key[0] : key[1]], "role", "")

@@ -1,6 +1,6 @@
 """Speaker candidates and how they resolve to the fullest form the article gives."""
 
-from quotestance.model.mentions import find_speaker_candidates
+from quotestance.model.mentions import credit_lines, find_speaker_candidates
 
 
 def _roles(text: str) -> dict[str, str]:
@@ -38,3 +38,12 @@ def test_un_titles_are_stripped_and_no_name_starts_lower_case():
     names = [c.text for c in candidates if c.kind == "name"]
     assert "Miroslav Jenča" in names
     assert not any(name[:1].islower() for name in names)  # not "of Defence"
+
+
+def test_photo_credits_name_no_speaker():
+    text = ('"We are concerned," she said.\nProtesters rally in Seoul.\nAhn Young-joon/AP\n'
+            "Russian Foreign Ministry via AP\n\"It is an escalation,\" she said.")
+    texts = [c.text for c in find_speaker_candidates(text)]
+    assert "Ahn Young-joon" not in texts and "Russian Foreign Ministry" not in texts
+    assert "Seoul" in texts  # a caption is still part of the story
+    assert credit_lines("A line with a date, 10/28.\nKCNA via Reuters") == [(27, 43)]
