@@ -16,7 +16,7 @@ from torch.nn import functional as F
 
 from .config import ModelConfig
 from .features import IGNORE, QuoteInstance, Window
-from .hints import CANDIDATE_HINTS, QUOTE_HINTS
+from .hints import CANDIDATE_HINTS, QUOTE_HINT_PRIORS, QUOTE_HINTS
 
 
 @dataclass
@@ -137,8 +137,9 @@ class QuoteStanceNetwork(nn.Module):
         self.pair = _mlp(3 * size + config.distance_dim + len(CANDIDATE_HINTS), head, 1)
         self.no_speaker = _mlp(size + len(QUOTE_HINTS), head, 1)
         self.quote_hints = nn.Linear(len(QUOTE_HINTS), 1)
-        nn.init.zeros_(self.quote_hints.weight)  # start from the tagger alone
         nn.init.zeros_(self.quote_hints.bias)
+        with torch.no_grad():  # start from the tagger plus what the hints are known to say
+            self.quote_hints.weight.copy_(torch.tensor([[QUOTE_HINT_PRIORS.get(h, 0.0) for h in QUOTE_HINTS]]))
         self.stance = _mlp(3 * size, head, len(config.stances))
 
     def forward(self, batch: ModelBatch) -> ModelOutput:
