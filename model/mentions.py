@@ -8,6 +8,7 @@ spokesman" into "Sabrina Singh".
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -226,6 +227,11 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
     return start + at, text[at:], titles
 
 
+def _headed_by_org(words: list[str]) -> bool:
+    """An organisation named by its head and a tail: "Security Service of Ukraine"."""
+    return any(w.casefold() in ORG_HEADS and nxt == "of" for w, nxt in itertools.pairwise(words))
+
+
 def find_name_mentions(text: str, whole_article: bool = True) -> list[Mention]:
     """Capitalised sequences that look like names or organisations, titles stripped.
 
@@ -246,7 +252,7 @@ def find_name_mentions(text: str, whole_article: bool = True) -> list[Mention]:
             continue
         offset = match.start() + raw.index(words[0])
         raw = " ".join(words) if raw.count(" ") == len(raw.split()) - 1 else raw[raw.index(words[0]) :]
-        if words[-1].casefold() in ORG_HEADS:
+        if words[-1].casefold() in ORG_HEADS or _headed_by_org(words):
             mentions.append(Mention(offset, offset + len(raw), raw, "org"))
             continue
         start, name, titles = _split_title(raw, offset)

@@ -47,3 +47,11 @@ def test_photo_credits_name_no_speaker():
     assert "Ahn Young-joon" not in texts and "Russian Foreign Ministry" not in texts
     assert "Seoul" in texts  # a caption is still part of the story
     assert credit_lines("A line with a date, 10/28.\nKCNA via Reuters") == [(27, 43)]
+
+
+def test_an_organisation_with_a_tail_is_kept_whole():
+    candidates = find_speaker_candidates("The Security Service of Ukraine said so. Ukraine agreed.")
+    kinds = {c.text: c.kind for c in candidates}
+    assert kinds["Security Service of Ukraine"] == "org"
+    assert "Service of Ukraine" not in kinds  # not a person whose surname is "Ukraine"
+    assert [c.resolved for c in candidates if c.text == "Ukraine"] == ["Ukraine"]
