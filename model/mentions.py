@@ -337,8 +337,38 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
                 found[key] = SpeakerCandidate(*key, text[key[0] : key[1]], "role", "")
                 roles.append(key)
     for key, fullest in _fullest_roles(text, roles).items():
-        found[key] = SpeakerCandidate(*key, found[key].text, "role", _strip_article(text[fullest[0] : fullest[1]]))
+        person = _titled_person(text, key, entities)
+        resolved = person or _strip_article(text[fullest[0] : fullest[1]])
+        found[key] = SpeakerCandidate(*key, found[key].text, "role", resolved)
     return sorted(found.values(), key=lambda c: (c.start, c.end))
+
+
+#: Role nouns that stand for one person, so "the president" can refer back to the last
+#: name the article introduced with that title ("Ukrainian President Volodymyr Zelenskyy").
+PERSON_ROLES = frozenset(
+    """spokesman spokeswoman spokesperson president minister leader envoy ambassador secretary adviser
+    advisor general commander premier chancellor director chairman chairwoman senator governor mayor
+    professor admiral colonel lieutenant secretary-general""".split()
+)
+_DEFINITE_ROLE = re.compile(r"[Tt]he[ \t]+([\w\-]+)")
+
+
+def _titled_person(text: str, span: tuple[int, int], entities: EntityIndex) -> str | None:
+    """The fullest name behind "the president": the last person introduced with that title."""
+    match = _DEFINITE_ROLE.fullmatch(text, *span)
+    if match is None or match.group(1).casefold() not in PERSON_ROLES:
+        return None
+    hit = entities.latest_with_title(match.group(1), span[0])
+    if hit is None or not _personal_name(hit.text):
+        return None
+    return entities.fullest(hit.text)
+
+
+def _personal_name(name: str) -> bool:
+    """Two or more capitalised words, none a month or an organisation's head ("Politburo Presidium" passes)."""
+    words = name.split()
+    return len(words) >= 2 and not any(w.casefold() in _NOT_SPEAKERS or w.casefold() in ORG_HEADS or w.isupper()
+                                       for w in words)
 
 
 def _fullest_roles(text: str, spans: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:

@@ -55,3 +55,12 @@ def test_an_organisation_with_a_tail_is_kept_whole():
     assert kinds["Security Service of Ukraine"] == "org"
     assert "Service of Ukraine" not in kinds  # not a person whose surname is "Ukraine"
     assert [c.resolved for c in candidates if c.text == "Ukraine"] == ["Ukraine"]
+
+
+def test_the_president_resolves_to_the_person_introduced_with_that_title():
+    text = ("Ukrainian President Volodymyr Zelenskyy spoke with Yoon Suk Yeol. The president said he gave him "
+            "new data. A spokesman for the Kremlin said in October the governor agreed. The spokesman left.")
+    roles = {c.text: c.resolved for c in find_speaker_candidates(text) if c.kind == "role"}
+    assert roles["The president"] == "Volodymyr Zelenskyy"
+    assert roles["The spokesman"] != "Volodymyr Zelenskyy"  # no named spokesman: the role stays a role
+    assert roles["the governor"] == "governor"  # "October" is no person
