@@ -227,6 +227,17 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
     return start + at, text[at:], titles
 
 
+_APPOSITIVE = re.compile(r",[ \t]+(?:an?|the)[ \t]+([^,.;:\n]{1,60})")
+
+
+def _appositive_role(text: str, end: int) -> tuple[str, ...]:
+    """The role of an appositive after a name: "Oleh Marchenko, a spokesman for the agency," -> spokesman."""
+    match = _APPOSITIVE.match(text, end)
+    if match is None:
+        return ()
+    return tuple(w for w in match.group(1).casefold().split()[:5] if w in ROLE_NOUNS)[:1]
+
+
 def _headed_by_org(words: list[str]) -> bool:
     """An organisation named by its head and a tail: "Security Service of Ukraine"."""
     return any(w.casefold() in ORG_HEADS and nxt == "of" for w, nxt in itertools.pairwise(words))
@@ -259,7 +270,7 @@ def find_name_mentions(text: str, whole_article: bool = True) -> list[Mention]:
         if name.casefold() in TITLE_WORDS or name[:1].islower():  # "Ministry of Defence" cut after a title
             continue
         preceding = text[max(0, offset - 40) : offset].casefold().split()[-3:]
-        titles = titles + tuple(w for w in preceding if w.strip(",") in ROLE_NOUNS)
+        titles += tuple(w for w in preceding if w.strip(",") in ROLE_NOUNS) + _appositive_role(text, start + len(name))
         mentions.append(Mention(start, start + len(name), name, "name", titles))
     return mentions
 
@@ -348,7 +359,7 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
 PERSON_ROLES = frozenset(
     """spokesman spokeswoman spokesperson president minister leader envoy ambassador secretary adviser
     advisor general commander premier chancellor director chairman chairwoman senator governor mayor
-    professor admiral colonel lieutenant secretary-general""".split()
+    professor admiral colonel lieutenant secretary-general lawmaker""".split()
 )
 _DEFINITE_ROLE = re.compile(r"[Tt]he[ \t]+([\w\-]+)")
 

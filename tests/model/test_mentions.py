@@ -64,3 +64,10 @@ def test_the_president_resolves_to_the_person_introduced_with_that_title():
     assert roles["The president"] == "Volodymyr Zelenskyy"
     assert roles["The spokesman"] != "Volodymyr Zelenskyy"  # no named spokesman: the role stays a role
     assert roles["the governor"] == "governor"  # "October" is no person
+
+
+def test_an_appositive_gives_a_name_its_title():
+    text = ('"No," Oleh Marchenko, a spokesman for the agency, said. Lee Seong-kweun, the lawmaker, left. '
+            "The spokesman sighed.")
+    roles = {c.text: c.resolved for c in find_speaker_candidates(text) if c.kind == "role"}
+    assert roles["The spokesman"] == "Oleh Marchenko"
