@@ -376,7 +376,7 @@ def _titled_person(text: str, span: tuple[int, int], entities: EntityIndex) -> s
 
 
 def _personal_name(name: str) -> bool:
-    """Two or more capitalised words, none a month or an organisation's head ("Politburo Presidium" passes)."""
+    """Looks like a person's full name: two or more words, none a month, an organisation's head or an acronym."""
     words = name.split()
     return len(words) >= 2 and not any(w.casefold() in _NOT_SPEAKERS or w.casefold() in ORG_HEADS or w.isupper()
                                        for w in words)
