@@ -140,7 +140,8 @@ class QuoteStanceNetwork(nn.Module):
         nn.init.zeros_(self.quote_hints.bias)
         with torch.no_grad():  # start from the tagger plus what the hints are known to say
             self.quote_hints.weight.copy_(torch.tensor([[QUOTE_HINT_PRIORS.get(h, 0.0) for h in QUOTE_HINTS]]))
-        self.stance = _mlp(3 * size, head, len(config.stances))
+        self.stance_focus = nn.Linear(size, 1)  # which words of a quote carry its stance
+        self.stance = _mlp(4 * size, head, len(config.stances))
 
     def forward(self, batch: ModelBatch) -> ModelOutput:
         hidden = self.encoder(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
@@ -158,11 +159,21 @@ class QuoteStanceNetwork(nn.Module):
         speaker_logits = self._speaker_logits(quote, cand, batch)
         weights = speaker_logits.softmax(-1)[:, 1:].unsqueeze(-1)
         speaker = (weights * cand).sum(1)
-        stance_logits = self.stance(torch.cat([quote, speaker, hidden[rows, 0]], -1)).float()
+        focus = self._focused(hidden, rows, batch.quote_start, batch.quote_end)
+        stance_logits = self.stance(torch.cat([quote, focus, speaker, hidden[rows, 0]], -1)).float()
         output = ModelOutput(quote_logits, speaker_logits, stance_logits)
         if batch.tag_labels is not None:
             self._add_loss(output, tag_logits, batch)
         return output
+
+    def _focused(self, hidden: torch.Tensor, rows: torch.Tensor, start: torch.Tensor,
+                 end: torch.Tensor) -> torch.Tensor:
+        """Attention-pooled quote: "violation" or "welcome" can outweigh the words around them."""
+        positions = torch.arange(hidden.shape[1], device=hidden.device)
+        inside = (positions >= start.unsqueeze(1)) & (positions < end.clamp(min=start + 1).unsqueeze(1))
+        scores = self.stance_focus(hidden).squeeze(-1)[rows].float()
+        weights = scores.masked_fill(~inside, torch.finfo(torch.float32).min).softmax(-1)
+        return torch.einsum("qt,qth->qh", weights.to(hidden.dtype), hidden[rows])
 
     def _speaker_logits(self, quote: torch.Tensor, cand: torch.Tensor, batch: ModelBatch) -> torch.Tensor:
         expanded = quote.unsqueeze(1).expand_as(cand)
