@@ -47,7 +47,7 @@ def write_model_card(path: Path, info: dict[str, Any]) -> Path:
         "and the mention, their distance and structural hints (`model/hints.py`: the rule baseline's verdict and "
         "how it was reached, whether a he/she subject fits the mention's gender, same sentence or paragraph, "
         "quoted or not, mention kind); a stance classifier reads "
-        "the quote, its likely speaker and the window.",
+        "the quote (its mean and an attention-pooled summary), its likely speaker and the window.",
         f"- Files: {_folder_size(path):.1f} MB in all (`model.safetensors`, `config.json`, tokenizer files).",
         "",
         "## Training data",
