@@ -168,12 +168,19 @@ class QuoteStanceNetwork(nn.Module):
 
     def _focused(self, hidden: torch.Tensor, rows: torch.Tensor, start: torch.Tensor,
                  end: torch.Tensor) -> torch.Tensor:
-        """Attention-pooled quote: "violation" or "welcome" can outweigh the words around them."""
-        positions = torch.arange(hidden.shape[1], device=hidden.device)
+        """Attention-pooled quote: "violation" or "welcome" can outweigh the words around them.
+
+        The weights go into a [Q, B*T] matrix, mostly zeros, so that one matrix product pools
+        every quote without copying its window's hidden states once per quote.
+        """
+        batch, length, _ = hidden.shape
+        positions = torch.arange(length, device=hidden.device)
         inside = (positions >= start.unsqueeze(1)) & (positions < end.clamp(min=start + 1).unsqueeze(1))
-        scores = self.stance_focus(hidden).squeeze(-1)[rows].float()
+        scores = self.stance_focus(hidden).squeeze(-1).float()[rows]
         weights = scores.masked_fill(~inside, torch.finfo(torch.float32).min).softmax(-1)
-        return torch.einsum("qt,qth->qh", weights.to(hidden.dtype), hidden[rows])
+        spread = weights.new_zeros(len(rows), batch, length)
+        spread[torch.arange(len(rows), device=hidden.device), rows] = weights
+        return spread.flatten(1).to(hidden.dtype) @ hidden.flatten(0, 1)
 
     def _speaker_logits(self, quote: torch.Tensor, cand: torch.Tensor, batch: ModelBatch) -> torch.Tensor:
         expanded = quote.unsqueeze(1).expand_as(cand)
