@@ -76,7 +76,9 @@ def _non_quote_flags(text: str, spans: list[MarkedSpan]) -> list[bool]:
         if cue and cue.group(1).casefold() in ("as", "like") and _DESCRIBED.search(text, max(0, span.start - 60),
                                                                                     span.start):
             cue = None  # "described the deal as "a flagrant violation"": a partial quote, not a term
-        flags.append(short and (bool(cue) or listed))
+        title = cue is not None and cue.group(1).casefold() in ("titled", "entitled") and not span.headline \
+            and len(text[span.start : span.end].split()) <= 12  # a work's title may run longer than a term
+        flags.append((short and (bool(cue) or listed)) or title)
     return flags
 
 

@@ -17,6 +17,7 @@ from quotestance.model.rules import RuleAnalyzer
     ('"It is lawful," said Maria Zakharova, the foreign ministry spokeswoman.',
      [("It is lawful,", "Maria Zakharova")]),
     ('The troops know terms such as "trench" and "drone" already.', []),
+    ('A commentary titled "The Invincible Bond of Our Two Peoples" ran on Monday.', []),  # a work's title
     ('"No comment," according to the Kremlin.', [("No comment,", "Kremlin")]),
 ])
 def test_rules_quotes_and_speakers(text, expected):
