@@ -90,9 +90,10 @@ def credit_lines(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _CREDIT_LINE.finditer(text) if len(m.group().split()) <= 12]
 
 
-def _outside(spans: list[tuple[int, int]], start: int) -> bool:
-    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
-    return i < 0 or start >= spans[i][1]
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """Whether `position` falls in one of the sorted, disjoint `spans`."""
+    i = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return i >= 0 and position < spans[i][1]
 
 
 _COMMON_ENDINGS = ("ing", "ed", "ly", "ies", "ness", "ment", "ful", "less", "ous", "ive", "able")
@@ -208,7 +209,7 @@ class EntityIndex:
         best = None
         for title, mentions in self._by_title.items():
             if role in title:
-                i = bisect.bisect_left([m.start for m in mentions], before)
+                i = bisect.bisect_left(mentions, before, key=lambda m: m.start)
                 if i and (best is None or mentions[i - 1].start > best.start):
                     best = mentions[i - 1]
         return best
@@ -243,17 +244,20 @@ def _headed_by_org(words: list[str]) -> bool:
     return any(w.casefold() in ORG_HEADS and nxt == "of" for w, nxt in itertools.pairwise(words))
 
 
-def find_name_mentions(text: str, whole_article: bool = True) -> list[Mention]:
+def find_name_mentions(text: str, whole_article: bool = True,
+                       credits: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Capitalised sequences that look like names or organisations, titles stripped.
 
     On a whole article, lone sentence-opening words that read like ordinary words and names
-    in photo credits are dropped; pass `whole_article=False` for a phrase cut out of one.
+    in photo credits (`credit_lines`, found here unless given) are dropped; pass
+    `whole_article=False` for a phrase cut out of one.
     """
     mentions = []
     capitals = _CapitalUse.of(text) if whole_article else None
-    credits = credit_lines(text) if whole_article else []
+    if credits is None:
+        credits = credit_lines(text) if whole_article else []
     for match in NAME.finditer(text):
-        if credits and not _outside(credits, match.start()):
+        if _inside(credits, match.start()):
             continue
         raw = match.group().rstrip(".") if not re.search(r"(?:\b[A-Z]\.)+$", match.group()) else match.group()
         words = raw.split()
@@ -326,7 +330,8 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
         >>> [c.resolved for c in find_speaker_candidates("Sabrina Singh spoke. Singh and the spokesman left.")]
         ['Sabrina Singh', 'Sabrina Singh', 'spokesman']
     """
-    mentions = find_name_mentions(text)
+    credits = credit_lines(text)
+    mentions = find_name_mentions(text, credits=credits)
     entities = index_entities(text, mentions)
     found: dict[tuple[int, int], SpeakerCandidate] = {}
     for mention in mentions:
@@ -339,9 +344,8 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
             mention.start, mention.end, mention.text, mention.kind, resolved
         )
     roles = []
-    credits = credit_lines(text)
     for match in ROLE_PHRASE.finditer(text):
-        if credits and not _outside(credits, match.start()):
+        if _inside(credits, match.start()):
             continue
         for key in {match.span(), (match.start(), _extension_end(text, match.end()))}:
             if key not in found:

@@ -69,7 +69,8 @@ def _non_quote_flags(text: str, spans: list[MarkedSpan]) -> list[bool]:
     """
     flags: list[bool] = []
     for span in spans:
-        short = not span.headline and len(text[span.start : span.end].split()) <= 4
+        words = len(text[span.start : span.end].split())
+        short = not span.headline and words <= 4
         before = text[max(0, span.start - 30) : max(span.start - 1, 0)]
         listed = bool(flags) and flags[-1] and bool(_LIST_BEFORE.search(before))
         cue = NON_QUOTE_CUES.search(before)
@@ -77,7 +78,7 @@ def _non_quote_flags(text: str, spans: list[MarkedSpan]) -> list[bool]:
                                                                                     span.start):
             cue = None  # "described the deal as "a flagrant violation"": a partial quote, not a term
         title = cue is not None and cue.group(1).casefold() in ("titled", "entitled") and not span.headline \
-            and len(text[span.start : span.end].split()) <= 12  # a work's title may run longer than a term
+            and words <= 12  # a work's title may run longer than a term
         flags.append((short and (bool(cue) or listed)) or title)
     return flags
 
