@@ -38,6 +38,22 @@ _AFTER = re.compile(
     rf"[ \t]+(?:also[ \t]+|later[ \t]+|then[ \t]+)?(?P<verb2>{_VERB}))",
     re.IGNORECASE,
 )
+#: "..., Pak Jong Chon, a senior North Korean military official, said": a name, an appositive, the verb.
+_NAME_WORDS = r"(?:[A-Z][\w\u2019'\-.]*[ \t]+){0,4}[A-Z][\w\u2019'\-.]*"
+_APPOSITIVE = r",[ \t]+[^,;:\n\u00a7]{2,120}?,[ \t]+(?:also[ \t]+|later[ \t]+|then[ \t]+)?"
+_AFTER_APPOSITIVE = re.compile(rf"[\s,\u2014\u2013-]*(?P<subj>{_NAME_WORDS}){_APPOSITIVE}(?P<verb>{_VERB})")
+_APPOSITIVE_BEFORE = re.compile(rf"(?P<subj>{_NAME_WORDS}){_APPOSITIVE}$")
+#: Verbs that take the speaker after them ("said Kirby"); "told reporters" names the listener.
+_INVERTIBLE = frozenset(REPORTING_VERBS) - {
+    "told", "tells", "called", "calls", "described", "describes", "labelled", "labeled", "branded", "dismissed",
+    "dismisses", "hailed", "praised", "praises", "welcomed", "welcomes", "blasted", "slammed", "accused",
+    "criticized", "criticised", "condemned", "condemns", "urged", "urges", "quoted", "pledged", "promised",
+    "vowed", "denied", "denies", "confirmed", "confirms", "announced", "announces", "ruled", "committed",
+    "agreed", "pointed", "reported", "reports", "posted", "tweeted", "alleged", "charged"}
+#: Lower-case words that cannot open the phrase naming a speaker: "of his country and declared".
+_NOT_SUBJECT_START = frozenset(
+    """of about without whose who which that with to for in on at from by as than after before while when
+    into over under asked and but or then also later reporters journalists""".split())
 _ACCORDING = re.compile(r"according to (?P<subj>[^,.;\u00a7]+)", re.IGNORECASE)
 _BOUNDARY = re.compile(r"[.!?;]\s+|\n|,\s+(?:and|but|while|as)\s+|\s--\s|\u2014")
 
@@ -180,12 +196,26 @@ class _Resolver:
 
 
 def _attribution_after(masked: str, end: int, limit: int) -> Attribution | None:
+    appositive = _AFTER_APPOSITIVE.match(masked, end, limit)
+    if appositive:
+        return Attribution(Span.at(masked, *appositive.span("subj")), Span.at(masked, *appositive.span("verb")))
     match = _AFTER.match(masked, end, limit)
     if not match:
         return None
     group = "1" if match.group("verb1") else "2"
     subject, verb = match.span("subj" + group), match.span("verb" + group)
+    if group == "1" and match.group("verb1").casefold() not in _INVERTIBLE:
+        return None
+    if not _subject_like(masked[subject[0] : subject[1]]):
+        return None
     return Attribution(Span.at(masked, *subject), Span.at(masked, *verb))
+
+
+def _subject_like(phrase: str) -> bool:
+    """Whether a phrase can name a speaker: not "of his country and" or "reporters"."""
+    words = phrase.split()
+    return bool(words) and words[0].casefold() not in _NOT_SUBJECT_START \
+        and words[-1].casefold() not in ("and", "but", "or", "has", "have", "had", "was", "is")
 
 
 def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
@@ -198,15 +228,22 @@ def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
         lead = re.match(r"\s*(?:(?:and|but|or|then|also)\b\s*)*", clause)
         subject = Span.at(masked, clause_start + lead.end(), lo + len(before))
         if not subject.text.strip():
+            appositive = _APPOSITIVE_BEFORE.search(masked, max(lo, v_start - 200), v_start)
             after = _AFTER.match(masked, v_start, start)
-            if not (after and after.group("subj1")):
+            if appositive:
+                subject = Span.at(masked, *appositive.span("subj"))
+            elif after and after.group("subj1") and verb.group().casefold() in _INVERTIBLE \
+                    and _subject_like(after.group("subj1")):
+                subject = Span.at(masked, *after.span("subj1"))
+            else:
                 continue
-            subject = Span.at(masked, *after.span("subj1"))
+        elif not _subject_like(subject.text):
+            continue
         return Attribution(subject, Span.at(masked, v_start, v_end))
     return None
 
 
-def _shared_attributions(masked: str, spans: list[MarkedSpan]) -> list[Attribution | None]:
+def _shared_attributions(text: str, masked: str, spans: list[MarkedSpan]) -> list[Attribution | None]:
     """Attribution per span; `"a" and "b," she said` gives "a" the attribution of "b"."""
     found: list[Attribution | None] = []
     next_starts, upcoming = [], len(masked)
@@ -215,10 +252,10 @@ def _shared_attributions(masked: str, spans: list[MarkedSpan]) -> list[Attributi
         if not span.nested:
             upcoming = span.start - 1
     for span, next_start in zip(spans, reversed(next_starts), strict=True):
-        found.append(_find_attribution(masked, span, next_start))
+        found.append(_find_attribution(masked, span, next_start, _ends_sentence(text, span)))
     for i in range(len(spans) - 2, -1, -1):
         gap = masked[spans[i].end + 1 : max(spans[i + 1].start - 1, spans[i].end + 1)]
-        if found[i] is None and re.fullmatch(r"[\s,]*(?:and|or)?[\s,]*", gap):
+        if found[i] is None and re.fullmatch(r"[ \t,]*(?:and|or)?[ \t,]*", gap):  # not across paragraphs
             found[i] = found[i + 1]
     return found
 
@@ -234,10 +271,19 @@ def _speech_events(text: str, masked: str) -> list[tuple[int, Span]]:
     return events
 
 
-def _find_attribution(masked: str, span: MarkedSpan, next_start: int) -> Attribution | None:
+def _ends_sentence(text: str, span: MarkedSpan) -> bool:
+    """`..."We will respond." The ministry said...`: a full stop inside the marks and a capital after them.
+
+    The next sentence's verb then belongs to another statement.
+    """
+    after = text[span.end + 1 : span.end + 3].lstrip(" \t")
+    return text[span.start : span.end].rstrip().endswith(".") and after[:1].isupper()
+
+
+def _find_attribution(masked: str, span: MarkedSpan, next_start: int, ends_sentence: bool = False) -> Attribution | None:
     lo, hi = _sentence_bounds(masked, span.start)
     limit = min(hi if hi > span.end else next_start, next_start)
-    after = _attribution_after(masked, min(span.end + 1, len(masked)), limit)
+    after = None if ends_sentence else _attribution_after(masked, min(span.end + 1, len(masked)), limit)
     if after:
         return after
     according = _ACCORDING.search(masked, lo, max(hi, span.end))
@@ -291,7 +337,7 @@ class RuleAnalyzer(DatasetMixin):
         entities = index_entities(text)
         genders = entity_genders(entities, self.given_names)
         resolver = _Resolver(entities, _speech_events(text, masked), self.given_names, genders)
-        attributions = _shared_attributions(masked, spans)
+        attributions = _shared_attributions(text, masked, spans)
         pairs = zip(spans, attributions, strict=True)
         return [self._quote(text, span, attribution, resolver) for span, attribution in pairs], genders
 

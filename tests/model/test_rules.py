@@ -19,6 +19,21 @@ from quotestance.model.rules import RuleAnalyzer
     ('The troops know terms such as "trench" and "drone" already.', []),
     ('A commentary titled "The Invincible Bond of Our Two Peoples" ran on Monday.', []),  # a work's title
     ('"No comment," according to the Kremlin.', [("No comment,", "Kremlin")]),
+    # a name with an appositive, after and before the quote
+    ('"It is upset," Pak Jong Chon, a senior North Korean military official, said.',
+     [("It is upset,", "Pak Jong Chon")]),
+    ('Karolina Hird, an analyst at the Institute for the Study of War, said: "It is a deal."',
+     [("It is a deal.", "Karolina Hird")]),
+    # "told reporters" names the listener, and "of his country and" is no speaker
+    ('Ri told reporters that ties were "excellent."', [("excellent.", "Ri")]),
+    ('Kim Jong Un called Russia "the most sincere friend" of his country and declared it final.',
+     [("the most sincere friend", "Kim Jong Un")]),
+    # a quote alone in its paragraph does not take the next paragraph's speaker
+    ('Sergei Lavrov said talks went well.\n\n"We agree."\n\n"We do not," Sabrina Singh said.',
+     [("We agree.", "Sergei Lavrov"), ("We do not,", "Sabrina Singh")]),
+    # a full stop inside the marks ends the sentence: the next verb is another statement's
+    ('Lavrov said ties were "growing." The daily Rodong Sinmun dismissed the report.',
+     [("growing.", "Lavrov")]),
 ])
 def test_rules_quotes_and_speakers(text, expected):
     document = RuleAnalyzer()(text)
