@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .document import Quote, Span
 from .gender import Gender, role_gender
 from .marks import MarkedSpan
-from .mentions import PRONOUNS, SpeakerCandidate, find_name_mentions, normalize_name
+from .mentions import NOT_ABBREVIATION, PRONOUNS, SpeakerCandidate, find_name_mentions, normalize_name
 
 #: One value per (quote, candidate) pair, in this order. The rules' verdict comes split by how
 #: it was reached, because its reliability differs widely: on the hand-written train and dev
@@ -47,7 +47,7 @@ QUOTE_HINTS = ("rule_cue", "rule_no_speaker", "rule_non_quote", "headline", "nes
 #: about log(3/97) in log-odds; training may still move it.
 QUOTE_HINT_PRIORS = {"rule_non_quote": -3.5}
 
-_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])|\n")
+_SENTENCE_END = re.compile(rf"[.!?]{NOT_ABBREVIATION}[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])|\n")
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,15 @@ REPORTING_VERBS = frozenset(
     suggested suggests maintained maintains affirmed confirmed confirms denied denies alleged charged
     lamented complained boasted conceded accused criticized criticised condemned condemns described
     describes called calls labelled labeled branded dismissed dismisses hailed praised praises welcomed
-    welcomes blasted slammed ruled committed agreed pointed quoted""".split()
+    welcomes blasted slammed ruled committed agreed pointed quoted contended contends reiterated reiterates
+    retorted answered asked asks testified recounted mused underlined underscored clarified assured""".split()
 )
+#: A full stop that ends no sentence: after a title ("Adm. Samuel Paparo") or inside "U.S.".
+#: Lookbehinds to put right after a sentence-ending stop in a pattern (after, so that they cost
+#: nothing at the positions where no stop is).
+NOT_ABBREVIATION = "".join(rf"(?<!\b{a}\.)" for a in (
+    "Mr", "Mrs", "Ms", "Dr", "Gen", "Adm", "Col", "Lt", "Sgt", "Capt", "Maj", "Sen", "Rep", "Gov", "Prof", "Amb",
+    "Brig", "Cmdr", "Gens", "Jr", "Sr", "St", "No", "Rev", "Hon")) + r"(?<!\.[A-Z]\.)(?<!\b[A-Z]\.)"
 PRONOUNS = {"he": "m", "she": "f", "they": "p", "it": "n", "him": "m", "her": "f", "we": "p", "i": "s"}
 #: Lower-case words that name a role; "the spokesman said" refers back through them.
 ROLE_NOUNS = frozenset(
@@ -203,6 +210,13 @@ class EntityIndex:
             self._fullest_cache[text] = self.fullest(text)
         return self._fullest_cache[text]
 
+    def with_title(self, role: str, before: int) -> list[Mention]:
+        """Every name before `before` introduced with `role` among its titles, in article order."""
+        role = role.casefold().rstrip("'s")
+        found = [m for title, mentions in self._by_title.items() if role in title
+                 for m in mentions[: bisect.bisect_left(mentions, before, key=lambda m: m.start)]]
+        return sorted(found, key=lambda m: m.start)
+
     def latest_with_title(self, role: str, before: int) -> Mention | None:
         """The last name before `before` introduced with `role` among its titles."""
         role = role.casefold().rstrip("'s")
@@ -351,11 +365,37 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
             if key not in found:
                 found[key] = SpeakerCandidate(*key, text[key[0] : key[1]], "role", "")
                 roles.append(key)
-    for key, fullest in _fullest_roles(text, roles).items():
-        person = _titled_person(text, key, entities)
+    fullest_roles = _fullest_roles(text, roles)
+    descriptions = _descriptions(text, fullest_roles, mentions)
+    for key, fullest in fullest_roles.items():
+        person = definite_antecedent(text, key, entities, descriptions)
         resolved = person or _strip_article(text[fullest[0] : fullest[1]])
         found[key] = SpeakerCandidate(*key, found[key].text, "role", resolved)
     return sorted(found.values(), key=lambda c: (c.start, c.end))
+
+
+def role_descriptions(text: str) -> list[tuple[int, str]]:
+    """Where the article introduces an unnamed source and how: "A senior US official" -> "senior US official"."""
+    credits = credit_lines(text)
+    roles = [m.span() for m in ROLE_PHRASE.finditer(text) if not _inside(credits, m.start())]
+    roles += [(start, _extension_end(text, end)) for start, end in roles]
+    return _descriptions(text, _fullest_roles(text, roles), find_name_mentions(text, credits=credits))
+
+
+def _descriptions(text: str, fullest: dict[tuple[int, int], tuple[int, int]],
+                  mentions: list[Mention]) -> list[tuple[int, str]]:
+    """Sources that "the agency" or "the official" can repeat, by start.
+
+    Organisations ("Korean Central News Agency") and the fullest form of each role phrase that is
+    not definite ("a ...", "Russia's ...").
+    """
+    found = {m.start: m.text for m in mentions if m.kind == "org"}
+    for (start, _), (lo, hi) in fullest.items():
+        phrase = text[lo:hi]
+        appositive = re.search(r"[A-Z][\w\-]*,[ \t]+$", text[max(0, lo - 40) : lo])  # "Marchenko, a spokesman"
+        if not re.match(r"[Tt]he\b", phrase) and len(phrase.split()) > 1 and not appositive:
+            found[start] = _strip_article(re.sub(r"^(?:[Oo]ne|[Aa]nother|[Ss]ome|[Tt]wo|[Ss]everal)\s+", "", phrase))
+    return sorted(found.items())
 
 
 #: Role nouns that stand for one person, so "the president" can refer back to the last
@@ -365,18 +405,51 @@ PERSON_ROLES = frozenset(
     advisor general commander premier chancellor director chairman chairwoman senator governor mayor
     professor admiral colonel lieutenant secretary-general lawmaker""".split()
 )
-_DEFINITE_ROLE = re.compile(r"[Tt]he[ \t]+([\w\-]+)")
+_DEFINITE_ROLE = re.compile(r"[Tt]he[ \t]+((?:[\w\-\u2019'.]+[ \t]+){0,3}?)([\w\-]+)")
+_SAME_ROLE = {"envoy": ("envoy", "ambassador"), "ambassador": ("ambassador", "envoy")}
+_HEAD_CUT = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with|to|who|that|which)\b.*", re.DOTALL)
 
 
-def _titled_person(text: str, span: tuple[int, int], entities: EntityIndex) -> str | None:
-    """The fullest name behind "the president": the last person introduced with that title."""
+def _introduction(text: str, mention: Mention) -> str:
+    """The words that introduce a name: its sentence up to it and an appositive after it, folded."""
+    lo = max(text.rfind(c, max(0, mention.start - 60), mention.start) for c in ".!?\n") + 1
+    hi = mention.end
+    if text.startswith(",", hi):
+        stop = re.compile(r"[,.;:!?\n]").search(text, hi + 1, hi + 100)
+        hi = stop.start() if stop else hi
+    return text[max(lo, mention.start - 60) : hi].casefold()
+
+
+def definite_antecedent(text: str, span: tuple[int, int], entities: EntityIndex,
+                        descriptions: list[tuple[int, str]]) -> str | None:
+    """Whom "the official" or "the Russian envoy" refers back to, or None.
+
+    The nearest earlier person introduced with that title ("Russian envoy Vassily Nebenzia") or
+    unnamed source described with that head noun ("a senior US official"). Capitalised
+    modifiers must fit: "the South Korean envoy" is not the Russian one.
+    """
     match = _DEFINITE_ROLE.fullmatch(text, *span)
-    if match is None or match.group(1).casefold() not in PERSON_ROLES:
+    if match is None or match.group(2).casefold() not in ROLE_NOUNS:
         return None
-    hit = entities.latest_with_title(match.group(1), span[0])
-    if hit is None or not _personal_name(hit.text):
+    head = match.group(2).casefold()
+    modifiers = match.group(1).split()
+    required = [w.casefold()[:5] for w in modifiers if w[:1].isupper()]
+    wanted = [w.casefold() for w in modifiers if not w[:1].isupper()]
+    options = []
+    if head in PERSON_ROLES:
+        titled = [m for role in _SAME_ROLE.get(head, (head,)) for m in entities.with_title(role, span[0])[-8:]]
+        for mention in titled:
+            if _personal_name(mention.text):
+                options.append((mention.start, entities.fullest(mention.text), _introduction(text, mention)))
+    stop = bisect.bisect_left(descriptions, (span[0], ""))
+    for start, phrase in descriptions[max(0, stop - 12) : stop]:
+        words = _HEAD_CUT.sub("", phrase).casefold().split()
+        if words and words[-1] == head:
+            options.append((start, phrase, phrase.casefold()))
+    fitting = [o for o in options if all(r in o[2] for r in required)]
+    if not fitting:
         return None
-    return entities.fullest(hit.text)
+    return max(fitting, key=lambda o: (sum(w in o[2] for w in wanted), o[0]))[1]
 
 
 def _personal_name(name: str) -> bool:

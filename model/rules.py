@@ -15,7 +15,17 @@ from .batch import DatasetMixin
 from .document import Document, Quote, Span
 from .gender import Gender, GivenNames, entity_genders, name_gender, person_like, role_gender
 from .marks import MarkedSpan, find_marked_spans
-from .mentions import PRONOUNS, REPORTING_VERBS, ROLE_NOUNS, EntityIndex, find_name_mentions, index_entities
+from .mentions import (
+    NOT_ABBREVIATION,
+    PRONOUNS,
+    REPORTING_VERBS,
+    ROLE_NOUNS,
+    EntityIndex,
+    definite_antecedent,
+    find_name_mentions,
+    index_entities,
+    role_descriptions,
+)
 
 #: Words before a quoted term that make it a mention of a word, not a quote (ANNOTATION.md).
 NON_QUOTE_CUES = re.compile(
@@ -55,7 +65,7 @@ _NOT_SUBJECT_START = frozenset(
     """of about without whose who which that with to for in on at from by as than after before while when
     into over under asked and but or then also later reporters journalists""".split())
 _ACCORDING = re.compile(r"according to (?P<subj>[^,.;\u00a7]+)", re.IGNORECASE)
-_BOUNDARY = re.compile(r"[.!?;]\s+|\n|,\s+(?:and|but|while|as)\s+|\s--\s|\u2014")
+_BOUNDARY = re.compile(rf"[.!?;]{NOT_ABBREVIATION}\s+|\n|,\s+(?:and|but|while|as)\s+|\s--\s|\u2014")
 
 
 @dataclass(frozen=True)
@@ -121,8 +131,10 @@ class _Resolver:
     """Turns a subject phrase into the fullest name, remembering who spoke last."""
 
     def __init__(self, entities: EntityIndex, events: list[tuple[int, Span]], names: GivenNames,
-                 genders: dict[str, Gender]) -> None:
+                 genders: dict[str, Gender], text: str = "") -> None:
         self.entities = entities
+        self.text = text
+        self._descriptions: list[tuple[int, str]] | None = None
         self.names = names
         self.genders = genders
         self.spoken: list[tuple[int, str]] = []  # kept sorted by position
@@ -173,9 +185,32 @@ class _Resolver:
                 fallback = fallback or name
         return fallback
 
+    def _described(self, subject: Span, words: list[str]) -> str | None:
+        """The speaker a subject headed by a role noun names, or None.
+
+        "a NATO official" is itself the speaker; "the official" and "the Russian envoy" refer back
+        (`definite_antecedent`).
+        """
+        phrase = subject.text.strip(" ,")
+        if not words or words[-1] not in ROLE_NOUNS or len(words) > 8:
+            return None
+        if _INDEFINITE.match(phrase):
+            return _description(phrase) or None
+        last = self.speaker_before(subject.start)
+        plain = len(words) == 2 and words[0] == "the"  # "the president", no modifier to check
+        if plain and last and words[-1] in self.entities.titles_of(last):
+            return last  # the last speaker, if that is their title
+        start = subject.start + subject.text.index(phrase)
+        if self._descriptions is None:  # read on first need: the role-phrase scan costs a third of the rules' time
+            self._descriptions = role_descriptions(self.text)
+        return definite_antecedent(self.text, (start, start + len(phrase)), self.entities, self._descriptions)
+
     def resolve(self, subject: Span, position: int | None = None) -> str | None:
         names = [m for m in find_name_mentions(subject.text, whole_article=False) if m.text.casefold() not in PRONOUNS]
         words = [w.strip(",.").casefold() for w in subject.text.split()]
+        described = self._described(subject, words)
+        if described:
+            return described
         if names:
             name = names[-1]
             if name.kind == "org":
@@ -193,6 +228,15 @@ class _Resolver:
             return self.entities.fullest(hit.text) if hit else last
         phrase = re.sub(r"^(?:an?|the|some|one|two|several)\s+", "", subject.text.strip(" ,"), flags=re.I)
         return phrase or None
+
+
+_INDEFINITE = re.compile(r"(?:an?|one|another|some|two|several)\s+", re.IGNORECASE)
+
+
+def _description(phrase: str) -> str:
+    """"a senior official who asked not to be named" -> "senior official"."""
+    phrase = re.split(r",|\s(?:who|which|that|speaking|asking|asked)\b", phrase.strip(" ,"))[0]
+    return _INDEFINITE.sub("", phrase, count=1).strip()
 
 
 def _attribution_after(masked: str, end: int, limit: int) -> Attribution | None:
@@ -280,7 +324,8 @@ def _ends_sentence(text: str, span: MarkedSpan) -> bool:
     return text[span.start : span.end].rstrip().endswith(".") and after[:1].isupper()
 
 
-def _find_attribution(masked: str, span: MarkedSpan, next_start: int, ends_sentence: bool = False) -> Attribution | None:
+def _find_attribution(masked: str, span: MarkedSpan, next_start: int,
+                      ends_sentence: bool = False) -> Attribution | None:
     lo, hi = _sentence_bounds(masked, span.start)
     limit = min(hi if hi > span.end else next_start, next_start)
     after = None if ends_sentence else _attribution_after(masked, min(span.end + 1, len(masked)), limit)
@@ -336,7 +381,7 @@ class RuleAnalyzer(DatasetMixin):
         masked = _mask_quotes(text, marked)
         entities = index_entities(text)
         genders = entity_genders(entities, self.given_names)
-        resolver = _Resolver(entities, _speech_events(text, masked), self.given_names, genders)
+        resolver = _Resolver(entities, _speech_events(text, masked), self.given_names, genders, text)
         attributions = _shared_attributions(text, masked, spans)
         pairs = zip(spans, attributions, strict=True)
         return [self._quote(text, span, attribution, resolver) for span, attribution in pairs], genders

@@ -71,3 +71,24 @@ def test_an_appositive_gives_a_name_its_title():
             "The spokesman sighed.")
     roles = {c.text: c.resolved for c in find_speaker_candidates(text) if c.kind == "role"}
     assert roles["The spokesman"] == "Oleh Marchenko"
+
+
+def test_a_definite_role_refers_back_to_the_unnamed_source_it_repeats():
+    text = ("A senior US official who spoke on condition of anonymity said it was bad. Later the official said "
+            "more. An official at South Korea's unification ministry said it was fine. The official left.")
+    roles = [(c.text, c.resolved) for c in find_speaker_candidates(text) if c.text.casefold() == "the official"]
+    assert roles == [("the official", "senior US official"),
+                     ("The official", "official at South Korea's unification ministry")]
+
+
+def test_a_capitalised_modifier_picks_which_envoy():
+    text = ("Russian envoy Vassily Nebenzia spoke. South Korean Ambassador Hwang Joon-kook spoke. "
+            "The Russian envoy sat down. The South Korean envoy stood up.")
+    roles = _roles(text)
+    assert roles["The Russian envoy"] == "Vassily Nebenzia"
+    assert roles["The South Korean envoy"] == "Hwang Joon-kook"  # "envoy" and "ambassador" are one role
+
+
+def test_the_agency_refers_back_to_an_organisation_named_with_that_word():
+    text = "The Korean Central News Agency ran the story. Later the agency added a line."
+    assert _roles(text)["the agency"] == "Korean Central News Agency"

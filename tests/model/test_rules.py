@@ -71,3 +71,16 @@ def test_rules_seed_quote_f1_at_least_090(seed_path):
 ])
 def test_pronouns_resolve_to_a_person_of_that_gender(text, speaker):
     assert RuleAnalyzer()(text).quotes[-1].speaker == speaker
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # an indefinite source is its own description, not the last speaker
+    ('"Yes," Lavrov said. "No," a senior South Korean intelligence official said, asking not to be named.',
+     "senior South Korean intelligence official"),
+    # a definite one refers back to that description
+    ('A NATO official said talks failed. "Yes," Lavrov said. "It is bad," the official said.', "NATO official"),
+    # a title's full stop ends no sentence
+    ('"This must stop," Adm. Samuel Paparo emphasised when asked.', "Samuel Paparo"),
+])
+def test_role_subjects_resolve_to_the_source_they_describe(text, speaker):
+    assert RuleAnalyzer()(text).quotes[-1].speaker == speaker
