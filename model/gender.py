@@ -10,6 +10,7 @@ send "he said" past the right speaker.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -68,10 +69,17 @@ def name_gender(name: str, names: GivenNames) -> Gender | None:
     return None
 
 
-def entity_genders(entities: EntityIndex, names: GivenNames) -> dict[str, Gender]:
+#: A lone first name the article says is a person's: "who gave her name as Yelena".
+_NAMED_AS = re.compile(r"\b(?:gave (?:only )?(?:his|her) (?:first )?name(?: only)?(?: as)?"
+                       r"|identified (?:only )?as|known only as|who asked to be called"
+                       r"|introduced (?:himself|herself) as),?[ \t]+([A-Z][a-z]+)\b")
+
+
+def entity_genders(entities: EntityIndex, names: GivenNames, text: str = "") -> dict[str, Gender]:
     """Fullest name -> gender for each person of the article whose gender it makes plain.
 
-    The lexicon only speaks for multi-word names: a lone "Washington" is more often a place.
+    The lexicon only speaks for multi-word names (a lone "Washington" is more often a place), and
+    for a lone first name that `text` says is someone's ("who gave her name as Yelena").
     """
     fullest_names = [(mention, entities.fullest(mention.text, mention.start)) for mention in entities.names]
     from_titles: dict[str, Gender] = {}
@@ -84,6 +92,10 @@ def entity_genders(entities: EntityIndex, names: GivenNames) -> dict[str, Gender
         found = from_titles.get(fullest) or (name_gender(fullest, names) if person_like(fullest) else None)
         if found is not None:
             genders[fullest] = found
+    for match in _NAMED_AS.finditer(text):
+        found = names.gender(match.group(1))
+        if found is not None:
+            genders.setdefault(entities.fullest(match.group(1), match.start(1)), found)
     return genders
 
 

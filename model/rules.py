@@ -380,7 +380,7 @@ class RuleAnalyzer(DatasetMixin):
         spans = [s for s, skip in zip(marked, _non_quote_flags(text, marked), strict=True) if not skip]
         masked = _mask_quotes(text, marked)
         entities = index_entities(text)
-        genders = entity_genders(entities, self.given_names)
+        genders = entity_genders(entities, self.given_names, text)
         resolver = _Resolver(entities, _speech_events(text, masked), self.given_names, genders, text)
         attributions = _shared_attributions(text, masked, spans)
         pairs = zip(spans, attributions, strict=True)

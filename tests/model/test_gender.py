@@ -33,6 +33,12 @@ def test_titles_beat_the_lexicon_and_lone_words_are_not_trusted():
     assert "Washington" not in genders and "Choe Son Hui" not in genders
 
 
+def test_a_lone_first_name_counts_when_the_article_says_it_is_someone_s():
+    text = "A woman who gave her name as Sabrina said it was fine. Washington said nothing."
+    genders = entity_genders(index_entities(text), NAMES, text)
+    assert genders.get("Sabrina") == "f" and "Washington" not in genders
+
+
 @pytest.mark.parametrize(("name", "expected"), [
     ("Choe Son Hui", True), ("Leif-Eric Easley", True), ("United Kingdom", False), ("Beijing's", False),
     ("NIS", False), ("Moscow", False), ("was more", False),
