@@ -24,7 +24,8 @@ REPORTING_VERBS = frozenset(
     lamented complained boasted conceded accused criticized criticised condemned condemns described
     describes called calls labelled labeled branded dismissed dismisses hailed praised praises welcomed
     welcomes blasted slammed ruled committed agreed pointed quoted contended contends reiterated reiterates
-    retorted answered asked asks testified recounted mused underlined underscored clarified assured""".split()
+    retorted answered asked asks testified recounted mused underlined underscored clarified assured
+    blustered prattled scoffed fumed snapped thundered""".split()
 )
 #: A full stop that ends no sentence: after a title ("Adm. Samuel Paparo") or inside "U.S.".
 #: Lookbehinds to put right after a sentence-ending stop in a pattern (after, so that they cost
@@ -44,6 +45,7 @@ ROLE_NOUNS = frozenset(
     commission owner co-chair aide speaker administration blogger secretary-general attaché group trader
     guide defector teacher broker operator sister newspaper daily paper chamber prosecutor directorate
     admiral treasury bloc union executive panel monitor body organisation organization team investigator
+    embassy consulate
     historian shopkeeper sergeant medic volunteer nurse specialist planner merchant brigadier lieutenant
     pensioner farmer labourer lawyer scientist tourist accountant commentator columnist activist driver
     student engineer pilot sailor refugee villager witness eyewitness insider delegate negotiator
@@ -235,6 +237,8 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
     cut = 0
     for i, word in enumerate(words[:-1]):
         folded = word.group().casefold()
+        if words[i + 1].group().casefold() in ORG_HEADS:  # "General Staff": the title word names the body
+            continue
         if folded in TITLE_WORDS or folded.endswith(("'s", "\u2019s")):
             cut = i + 1
     titles = tuple(w.group().casefold() for w in words[:cut])
@@ -308,7 +312,7 @@ ROLE_PHRASE = re.compile(
     rf"|(?:[A-Z][\w\-]*[ \t]+){{0,3}}[A-Z][\w\-]*['\u2019]s[ \t]+(?:{_FILLER}){{0,3}}?)?"
     rf"(?i:{_ROLE_ALTERNATION})s?\b"
 )
-_NOT_SPEAKERS = frozenset(
+NOT_SPEAKERS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec am pm""".split()
 )
@@ -350,7 +354,7 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
     found: dict[tuple[int, int], SpeakerCandidate] = {}
     for mention in mentions:
         folded = mention.text.casefold()
-        if folded.endswith(("'s", "\u2019s")) or folded in PRONOUNS or folded in _NOT_SPEAKERS or len(folded) < 2:
+        if folded.endswith(("'s", "\u2019s")) or folded in PRONOUNS or folded in NOT_SPEAKERS or len(folded) < 2:
             continue
         resolved = (entities.fullest(mention.text, mention.start) if mention.kind == "name"
                     else _strip_article(mention.text))
@@ -455,7 +459,7 @@ def definite_antecedent(text: str, span: tuple[int, int], entities: EntityIndex,
 def _personal_name(name: str) -> bool:
     """Looks like a person's full name: two or more words, none a month, an organisation's head or an acronym."""
     words = name.split()
-    return len(words) >= 2 and not any(w.casefold() in _NOT_SPEAKERS or w.casefold() in ORG_HEADS or w.isupper()
+    return len(words) >= 2 and not any(w.casefold() in NOT_SPEAKERS or w.casefold() in ORG_HEADS or w.isupper()
                                        for w in words)
 
 
@@ -484,7 +488,8 @@ def _fullest_roles(text: str, spans: list[tuple[int, int]]) -> dict[tuple[int, i
 
 _PREPOSITION = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with)[ \t]+")
 _TAIL_JOINERS = frozenset({"of", "the", "and", "for", "in", "on", "at", "de"})
-_EXTENSION_STOP = REPORTING_VERBS | {"who", "that", "which", "and", "but", "or", "as", "while", "when", "because"}
+_EXTENSION_STOP = REPORTING_VERBS | NOT_SPEAKERS | {"who", "that", "which", "and", "but", "or", "as", "while", "when",
+                                                     "because", "last", "this", "next"}
 
 
 def _extension_end(text: str, end: int, most: int = 6) -> int:

@@ -17,6 +17,7 @@ from .gender import Gender, GivenNames, entity_genders, name_gender, person_like
 from .marks import MarkedSpan, find_marked_spans
 from .mentions import (
     NOT_ABBREVIATION,
+    NOT_SPEAKERS,
     PRONOUNS,
     REPORTING_VERBS,
     ROLE_NOUNS,
@@ -40,7 +41,7 @@ _DESCRIBED = re.compile(r"\b(?:" + "|".join(sorted(REPORTING_VERBS | {"character
 _LIST_BEFORE = re.compile(r"[\"\u201d],?\s*(?:and|or)?\s*$")
 _MASK = "\u00a7"
 _VERB = r"\b(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b"
-_SUBJECT_WORDS = r"(?:[\w\u2019'\-.,\[\]]+[ \t]+){0,7}?[\w\u2019'\-.\]]+"
+_SUBJECT_WORDS = r"(?:[\w\u2019'\-.,\[\]]+[ \t]+){0,9}?[\w\u2019'\-.\]]+"
 _AFTER = re.compile(
     rf"[\s,\u2014\u2013-]*(?:(?P<verb1>{_VERB})[ \t]+(?P<subj1>{_SUBJECT_WORDS})"
     r"(?=[,.;:]|[ \t]+(?:on|in|at|who|of|to)\b|$)"
@@ -64,6 +65,9 @@ _INVERTIBLE = frozenset(REPORTING_VERBS) - {
 _NOT_SUBJECT_START = frozenset(
     """of about without whose who which that with to for in on at from by as than after before while when
     into over under asked and but or then also later reporters journalists""".split())
+_TAIL = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with|to)\b.*", re.DOTALL)
+#: A subject before a first verb, when the reporting verb is the second: "Putin expressed thanks and said".
+_COORDINATED = re.compile(rf"\s*({_NAME_WORDS})[ \t]+[a-z][^\u00a7]*[ \t]and[ \t]*$")
 _ACCORDING = re.compile(r"according to (?P<subj>[^,.;\u00a7]+)", re.IGNORECASE)
 _BOUNDARY = re.compile(rf"[.!?;]{NOT_ABBREVIATION}\s+|\n|,\s+(?:and|but|while|as)\s+|\s--\s|\u2014")
 
@@ -192,18 +196,25 @@ class _Resolver:
         (`definite_antecedent`).
         """
         phrase = subject.text.strip(" ,")
-        if not words or words[-1] not in ROLE_NOUNS or len(words) > 8:
+        core = _TAIL.sub("", phrase)  # "the DPRK embassy in Moscow" -> "the DPRK embassy"
+        head = core.split()[-1].strip(",.").casefold() if core.split() else ""
+        if head not in ROLE_NOUNS:  # "a source close to Russia's defence ministry": the last word is the head
+            core, head = phrase, words[-1] if words else ""
+        if head not in ROLE_NOUNS or len(words) > 10:
             return None
         if _INDEFINITE.match(phrase):
             return _description(phrase) or None
         last = self.speaker_before(subject.start)
         plain = len(words) == 2 and words[0] == "the"  # "the president", no modifier to check
-        if plain and last and words[-1] in self.entities.titles_of(last):
+        if plain and last and head in self.entities.titles_of(last):
             return last  # the last speaker, if that is their title
         start = subject.start + subject.text.index(phrase)
         if self._descriptions is None:  # read on first need: the role-phrase scan costs a third of the rules' time
             self._descriptions = role_descriptions(self.text)
-        return definite_antecedent(self.text, (start, start + len(phrase)), self.entities, self._descriptions)
+        found = definite_antecedent(self.text, (start, start + len(core)), self.entities, self._descriptions)
+        if found is None and core != phrase and re.match(r"[Tt]he\s", phrase):
+            return phrase[4:].strip()  # a definite phrase with a tail describes its own source
+        return found
 
     def resolve(self, subject: Span, position: int | None = None) -> str | None:
         names = [m for m in find_name_mentions(subject.text, whole_article=False) if m.text.casefold() not in PRONOUNS]
@@ -211,6 +222,7 @@ class _Resolver:
         described = self._described(subject, words)
         if described:
             return described
+        names = [m for m in names if m.text.casefold() not in NOT_SPEAKERS]  # "on Wednesday"
         if names:
             name = names[-1]
             if name.kind == "org":
@@ -282,7 +294,10 @@ def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
             else:
                 continue
         elif not _subject_like(subject.text):
-            continue
+            lead_name = _COORDINATED.match(subject.text)  # "Putin expressed deep thanks and said"
+            if not lead_name:
+                continue
+            subject = Span.at(masked, subject.start + lead_name.start(1), subject.start + lead_name.end(1))
         return Attribution(subject, Span.at(masked, v_start, v_end))
     return None
 

@@ -81,6 +81,14 @@ def test_pronouns_resolve_to_a_person_of_that_gender(text, speaker):
     ('A NATO official said talks failed. "Yes," Lavrov said. "It is bad," the official said.', "NATO official"),
     # a title's full stop ends no sentence
     ('"This must stop," Adm. Samuel Paparo emphasised when asked.', "Samuel Paparo"),
+    # a title word that names a body, and a long organisation
+    ('Kyiv disagreed. "Not so," the General Staff of the Armed Forces of Ukraine said.',
+     "General Staff of the Armed Forces of Ukraine"),
+    # a definite phrase with a tail describes its own source; a weekday is no part of it
+    ('The DPRK embassy in Moscow said the visit would "continue."', "DPRK embassy in Moscow"),
+    ('Russia\'s Federation Council on Wednesday said it was "a solid foundation."', "Russia's Federation Council"),
+    # the subject of the first of two verbs
+    ('Putin expressed deep thanks and said: "Russia will never forget."', "Putin"),
 ])
 def test_role_subjects_resolve_to_the_source_they_describe(text, speaker):
     assert RuleAnalyzer()(text).quotes[-1].speaker == speaker
