@@ -18,6 +18,7 @@ from .document import Quote, Span
 from .gender import Gender, role_gender
 from .marks import MarkedSpan
 from .mentions import (
+    APPOSITIVE_END,
     NOT_ABBREVIATION,
     PRONOUNS,
     ROLE_NOUNS,
@@ -69,7 +70,6 @@ _CONTRA_ACRONYMS = re.compile(r"\b(?:US|U\.S\.|EU|UK|NATO|NIS|G7)(?![\w.])")
 
 
 _TITLE_RUN = re.compile(r"(?:(?:[A-Z][\w\-.'\u2019]*|[a-z\-]+)[ \t]+){1,6}$")
-_APPOSITIVE_END = re.compile(r"[,.;:!?\n]")
 _CLAUSE = re.compile(r"\b(?:who|which|that|after|since|when|while|whose|[a-z]+ed)\b")
 
 
@@ -86,7 +86,7 @@ def _introduction(text: str, start: int, end: int) -> str:
             lo = run.start() + word.start()
     hi = end
     if text.startswith(",", hi):  # the appositive up to its end or a clause ("formed after Russia vetoed")
-        stop = _APPOSITIVE_END.search(text, hi + 1, hi + 100)
+        stop = APPOSITIVE_END.search(text, hi + 1, hi + 100)
         clause = _CLAUSE.search(text, hi + 1, stop.start() if stop else hi + 100)
         hi = clause.start() if clause else stop.start() if stop else hi
     return text[lo:hi]

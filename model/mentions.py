@@ -221,14 +221,8 @@ class EntityIndex:
 
     def latest_with_title(self, role: str, before: int) -> Mention | None:
         """The last name before `before` introduced with `role` among its titles."""
-        role = role.casefold().rstrip("'s")
-        best = None
-        for title, mentions in self._by_title.items():
-            if role in title:
-                i = bisect.bisect_left(mentions, before, key=lambda m: m.start)
-                if i and (best is None or mentions[i - 1].start > best.start):
-                    best = mentions[i - 1]
-        return best
+        found = self.with_title(role, before)
+        return found[-1] if found else None
 
 
 def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
@@ -414,12 +408,16 @@ _SAME_ROLE = {"envoy": ("envoy", "ambassador"), "ambassador": ("ambassador", "en
 _HEAD_CUT = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with|to|who|that|which)\b.*", re.DOTALL)
 
 
+#: Where an appositive after a name ends: "Hwang Joon-kook, South Korea's ambassador|,".
+APPOSITIVE_END = re.compile(r"[,.;:!?\n]")
+
+
 def _introduction(text: str, mention: Mention) -> str:
     """The words that introduce a name: its sentence up to it and an appositive after it, folded."""
     lo = max(text.rfind(c, max(0, mention.start - 60), mention.start) for c in ".!?\n") + 1
     hi = mention.end
     if text.startswith(",", hi):
-        stop = re.compile(r"[,.;:!?\n]").search(text, hi + 1, hi + 100)
+        stop = APPOSITIVE_END.search(text, hi + 1, hi + 100)
         hi = stop.start() if stop else hi
     return text[max(lo, mention.start - 60) : hi].casefold()
 

@@ -55,7 +55,7 @@ _APPOSITIVE = r",[ \t]+[^,;:\n\u00a7]{2,120}?,[ \t]+(?:also[ \t]+|later[ \t]+|th
 _AFTER_APPOSITIVE = re.compile(rf"[\s,\u2014\u2013-]*(?P<subj>{_NAME_WORDS}){_APPOSITIVE}(?P<verb>{_VERB})")
 _APPOSITIVE_BEFORE = re.compile(rf"(?P<subj>{_NAME_WORDS}){_APPOSITIVE}$")
 #: Verbs that take the speaker after them ("said Kirby"); "told reporters" names the listener.
-_INVERTIBLE = frozenset(REPORTING_VERBS) - {
+_INVERTIBLE = REPORTING_VERBS - {
     "told", "tells", "called", "calls", "described", "describes", "labelled", "labeled", "branded", "dismissed",
     "dismisses", "hailed", "praised", "praises", "welcomed", "welcomes", "blasted", "slammed", "accused",
     "criticized", "criticised", "condemned", "condemns", "urged", "urges", "quoted", "pledged", "promised",
@@ -217,12 +217,12 @@ class _Resolver:
         return found
 
     def resolve(self, subject: Span, position: int | None = None) -> str | None:
-        names = [m for m in find_name_mentions(subject.text, whole_article=False) if m.text.casefold() not in PRONOUNS]
         words = [w.strip(",.").casefold() for w in subject.text.split()]
         described = self._described(subject, words)
         if described:
             return described
-        names = [m for m in names if m.text.casefold() not in NOT_SPEAKERS]  # "on Wednesday"
+        names = [m for m in find_name_mentions(subject.text, whole_article=False)
+                 if m.text.casefold() not in PRONOUNS and m.text.casefold() not in NOT_SPEAKERS]  # "on Wednesday"
         if names:
             name = names[-1]
             if name.kind == "org":
