@@ -219,9 +219,19 @@ class EntityIndex:
                  for m in mentions[: bisect.bisect_left(mentions, before, key=lambda m: m.start)]]
         return sorted(found, key=lambda m: m.start)
 
+    def next_with_title(self, role: str, after: int, within: int) -> list[Mention]:
+        """Names introduced with `role` that start in (after, after + within], in article order."""
+        role = role.casefold().rstrip("'s")
+        found = [m for title, mentions in self._by_title.items() if role in title
+                 for m in mentions if after < m.start <= after + within]
+        return sorted(found, key=lambda m: m.start)
+
     def latest_with_title(self, role: str, before: int) -> Mention | None:
-        """The last name before `before` introduced with `role` among its titles."""
-        found = self.with_title(role, before)
+        """The last person's name before `before` introduced with `role` among its titles.
+
+        Only full personal names: "Spokesman says Washington is watching" gives no spokesman.
+        """
+        found = [m for m in self.with_title(role, before) if _personal_name(m.text)]
         return found[-1] if found else None
 
 
@@ -244,11 +254,16 @@ _APPOSITIVE = re.compile(r",[ \t]+(?:an?|the)[ \t]+([^,.;:\n]{1,60})")
 
 
 def _appositive_role(text: str, end: int) -> tuple[str, ...]:
-    """The role of an appositive after a name: "Oleh Marchenko, a spokesman for the agency," -> spokesman."""
+    """The roles of an appositive after a name, read up to a preposition, bodies left out.
+
+    "Oleh Marchenko, a spokesman for the agency," -> spokesman; "Maria Zakharova, the Russian
+    foreign ministry spokeswoman," -> spokeswoman; "a volunteer medic" -> volunteer, medic.
+    """
     match = _APPOSITIVE.match(text, end)
     if match is None:
         return ()
-    return tuple(w for w in match.group(1).casefold().split()[:5] if w in ROLE_NOUNS)[:1]
+    words = _HEAD_CUT.sub("", match.group(1)).casefold().split()[:5]
+    return tuple(w for w in words if w in ROLE_NOUNS and w not in ORG_HEADS)
 
 
 def _headed_by_org(words: list[str]) -> bool:
@@ -285,7 +300,7 @@ def find_name_mentions(text: str, whole_article: bool = True,
         start, name, titles = _split_title(raw, offset)
         if name.casefold() in TITLE_WORDS or name[:1].islower():  # "Ministry of Defence" cut after a title
             continue
-        preceding = text[max(0, offset - 40) : offset].casefold().split()[-3:]
+        preceding = re.split(r"[.!?:;\n]", text[max(0, offset - 40) : offset])[-1].casefold().split()[-3:]
         titles += tuple(w for w in preceding if w.strip(",") in ROLE_NOUNS) + _appositive_role(text, start + len(name))
         mentions.append(Mention(start, start + len(name), name, "name", titles))
     return mentions
@@ -299,12 +314,15 @@ def index_entities(text: str, mentions: list[Mention] | None = None) -> EntityIn
 
 _ROLE_ALTERNATION = "|".join(sorted((r for r in ROLE_NOUNS if "'" not in r), key=len, reverse=True))
 #: Descriptive noun phrases that can speak or refer to a speaker: "a senior US official",
-#: "the spokesman", "North Korea's foreign ministry", "lawmakers".
-_FILLER = r"(?:(?:[A-Z]\.){2,}|[\w\-]+)[ \t]+"
+#: "the spokesman", "North Korea's foreign ministry", "lawmakers". After a determiner or a
+#: possessive, role nouns in a row stay one phrase: "a defence ministry official", "the NATO
+#: secretary general"; a bare "Department official" may be the end of a name, so it is not joined.
+_FILLER = r"(?:(?:[A-Z]\.){2,}|[\w\-]+(?:['\u2019]s)?)[ \t]+"
+_ROLE = rf"(?i:{_ROLE_ALTERNATION})s?\b(?!['\u2019]s\b)"  # "the State Department's" goes on to "spokesman"
 ROLE_PHRASE = re.compile(
-    rf"\b(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Tt]wo|[Ss]ome|[Ss]everal|[Aa]nother|[Oo]ther)[ \t]+(?:{_FILLER}){{0,4}}?"
-    rf"|(?:[A-Z][\w\-]*[ \t]+){{0,3}}[A-Z][\w\-]*['\u2019]s[ \t]+(?:{_FILLER}){{0,3}}?)?"
-    rf"(?i:{_ROLE_ALTERNATION})s?\b"
+    rf"\b(?:(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Tt]wo|[Ss]ome|[Ss]everal|[Aa]nother|[Oo]ther)[ \t]+(?:{_FILLER}){{0,4}}?"
+    rf"|(?:[A-Z][\w\-]*[ \t]+){{0,3}}[A-Z][\w\-]*['\u2019]s[ \t]+(?:{_FILLER}){{0,3}}?){_ROLE}(?:[ \t]+{_ROLE})*"
+    rf"|{_ROLE})"
 )
 NOT_SPEAKERS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may june july
@@ -450,8 +468,28 @@ def definite_antecedent(text: str, span: tuple[int, int], entities: EntityIndex,
             options.append((start, phrase, phrase.casefold()))
     fitting = [o for o in options if all(r in o[2] for r in required)]
     if not fitting:
-        return None
+        return _named_later(text, span, head, modifiers, entities) if head in PERSON_ROLES and modifiers else None
     return max(fitting, key=lambda o: (sum(w in o[2] for w in wanted), o[0]))[1]
+
+
+#: How far ahead a role with no antecedent looks for its holder's name (about two paragraphs).
+CATAPHORA_CHARS = 1200
+
+
+def _named_later(text: str, span: tuple[int, int], head: str, modifiers: list[str],
+                 entities: EntityIndex) -> str | None:
+    """A lede's "the State Department's spokesman" whom the article names a little later.
+
+    Only when nobody earlier fits and every modifier reappears where the name is introduced:
+    news leads with the role and names its holder further down, but a bare "the spokesman"
+    is more often the last speaker than the next one.
+    """
+    words = [w.casefold()[:5] for w in modifiers]
+    for role in _SAME_ROLE.get(head, (head,)):
+        for mention in entities.next_with_title(role, span[1], CATAPHORA_CHARS):
+            if _personal_name(mention.text) and all(w in _introduction(text, mention) for w in words):
+                return entities.fullest(mention.text)
+    return None
 
 
 def _personal_name(name: str) -> bool:

@@ -212,6 +212,9 @@ class _Resolver:
         if self._descriptions is None:  # read on first need: the role-phrase scan costs a third of the rules' time
             self._descriptions = role_descriptions(self.text)
         found = definite_antecedent(self.text, (start, start + len(core)), self.entities, self._descriptions)
+        named = [w.casefold()[:5] for w in phrase[len(core):].split() if w[:1].isupper()]
+        if found and not all(w in found.casefold() for w in named):
+            found = None  # "the General Staff of the Armed Forces of Ukraine" is not Russia's General Staff
         if found is None and core != phrase and re.match(r"[Tt]he\s", phrase):
             return phrase[4:].strip()  # a definite phrase with a tail describes its own source
         return found

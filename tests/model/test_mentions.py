@@ -20,6 +20,23 @@ def test_a_phrase_behind_a_preposition_is_another_entity():
     assert roles["A spokesman"] == "spokesman for North Korea's foreign ministry"
 
 
+def test_role_nouns_in_a_row_are_one_phrase_after_a_determiner():
+    roles = _roles('"Soon," a senior defence ministry official said. The NATO secretary general agreed.')
+    assert roles["a senior defence ministry official"] == "senior defence ministry official"
+    assert roles["The NATO secretary general"] == "NATO secretary general"
+    assert "official" not in roles and "general" not in roles
+    assert "Department official" not in _roles("State Department official Ned Price spoke.")  # part of a name
+
+
+def test_a_ledes_role_resolves_to_the_name_given_further_down():
+    text = ("Sanctions came, in what the State Department's spokesman called \"an answer.\"\n\n"
+            "State Department spokesman Matthew Miller said more would follow.")
+    assert _roles(text)["the State Department's spokesman"] == "Matthew Miller"
+    # a modifier the later name was not introduced with: no match ahead
+    assert _roles(text.replace("the State Department's", "the Pentagon's"))["the Pentagon's spokesman"] == (
+        "Pentagon's spokesman")
+
+
 def test_names_resolve_to_their_fullest_form():
     resolved = [c.resolved for c in find_speaker_candidates("Sabrina Singh spoke. Singh left later.")]
     assert resolved.count("Sabrina Singh") == 2

@@ -89,6 +89,18 @@ def test_pronouns_resolve_to_a_person_of_that_gender(text, speaker):
     ('Russia\'s Federation Council on Wednesday said it was "a solid foundation."', "Russia's Federation Council"),
     # the subject of the first of two verbs
     ('Putin expressed deep thanks and said: "Russia will never forget."', "Putin"),
+    # a named tail must fit the earlier source: this is not Russia's General Staff
+    ('Russia\'s General Staff claimed the region. "Not so," the General Staff of the Armed Forces of Ukraine said.',
+     "General Staff of the Armed Forces of Ukraine"),
+    # role nouns in a row are one source, and "the official" refers back to all of it
+    ('A South Korean foreign ministry official spoke. "We will accept them," the official said.',
+     "South Korean foreign ministry official"),
+    # an appositive's head noun is the title, not the ministry that modifies it
+    ('"No," said Maria Zakharova, the Russian foreign ministry spokeswoman. Dmitry Peskov agreed. '
+     '"Never," the spokeswoman added.', "Maria Zakharova"),
+    # "Spokesman says Washington ..." makes no spokesman of Washington
+    ('Spokesman says Washington is watching\n\n"We see it," Pat Ryder told reporters. "We count them," the '
+     'spokesman said.', "Pat Ryder"),
 ])
 def test_role_subjects_resolve_to_the_source_they_describe(text, speaker):
     assert RuleAnalyzer()(text).quotes[-1].speaker == speaker
