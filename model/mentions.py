@@ -385,6 +385,8 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
     descriptions = _descriptions(text, fullest_roles, mentions)
     for key, fullest in fullest_roles.items():
         person = definite_antecedent(text, key, entities, descriptions)
+        if person and not fits_tail(person, text[key[1] : fullest[1]]):
+            person = None
         resolved = person or _strip_article(text[fullest[0] : fullest[1]])
         found[key] = SpeakerCandidate(*key, found[key].text, "role", resolved)
     return sorted(found.values(), key=lambda c: (c.start, c.end))
@@ -490,6 +492,14 @@ def _named_later(text: str, span: tuple[int, int], head: str, modifiers: list[st
             if _personal_name(mention.text) and all(w in _introduction(text, mention) for w in words):
                 return entities.fullest(mention.text)
     return None
+
+
+def fits_tail(antecedent: str, tail: str) -> bool:
+    """Whether an antecedent fits the capitalised words of a role phrase's tail.
+
+    "the General Staff of the Armed Forces of Ukraine" is not "Russia's General Staff".
+    """
+    return all(w.casefold()[:5] in antecedent.casefold() for w in tail.split() if w[:1].isupper())
 
 
 def _personal_name(name: str) -> bool:

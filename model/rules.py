@@ -24,6 +24,7 @@ from .mentions import (
     EntityIndex,
     definite_antecedent,
     find_name_mentions,
+    fits_tail,
     index_entities,
     role_descriptions,
 )
@@ -212,9 +213,8 @@ class _Resolver:
         if self._descriptions is None:  # read on first need: the role-phrase scan costs a third of the rules' time
             self._descriptions = role_descriptions(self.text)
         found = definite_antecedent(self.text, (start, start + len(core)), self.entities, self._descriptions)
-        named = [w.casefold()[:5] for w in phrase[len(core):].split() if w[:1].isupper()]
-        if found and not all(w in found.casefold() for w in named):
-            found = None  # "the General Staff of the Armed Forces of Ukraine" is not Russia's General Staff
+        if found and not fits_tail(found, phrase[len(core) :]):
+            found = None
         if found is None and core != phrase and re.match(r"[Tt]he\s", phrase):
             return phrase[4:].strip()  # a definite phrase with a tail describes its own source
         return found

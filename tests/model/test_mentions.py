@@ -37,6 +37,12 @@ def test_a_ledes_role_resolves_to_the_name_given_further_down():
         "Pentagon's spokesman")
 
 
+def test_a_named_tail_must_fit_the_antecedent():
+    roles = _roles('Russia\'s General Staff claimed the region. "Not so," the General Staff of the Armed Forces of '
+                   'Ukraine said.')
+    assert roles["the General Staff"] == "General Staff of the Armed Forces of Ukraine"
+
+
 def test_names_resolve_to_their_fullest_form():
     resolved = [c.resolved for c in find_speaker_candidates("Sabrina Singh spoke. Singh left later.")]
     assert resolved.count("Sabrina Singh") == 2
