@@ -223,7 +223,8 @@ class EntityIndex:
         """Names introduced with `role` that start in (after, after + within], in article order."""
         role = role.casefold().rstrip("'s")
         found = [m for title, mentions in self._by_title.items() if role in title
-                 for m in mentions if after < m.start <= after + within]
+                 for m in mentions[bisect.bisect_right(mentions, after, key=lambda m: m.start):
+                                   bisect.bisect_right(mentions, after + within, key=lambda m: m.start)]]
         return sorted(found, key=lambda m: m.start)
 
     def latest_with_title(self, role: str, before: int) -> Mention | None:
