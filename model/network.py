@@ -128,8 +128,9 @@ def _mlp(inputs: int, hidden: int, outputs: int) -> nn.Sequential:
 class QuoteStanceNetwork(nn.Module):
     """Encoder plus tagger, attribution scorer and stance classifier."""
 
-    def __init__(self, encoder: nn.Module, config: ModelConfig) -> None:
+    def __init__(self, encoder: nn.Module, config: ModelConfig, stance_smoothing: float = 0.0) -> None:
         super().__init__()
+        self.stance_smoothing = stance_smoothing  # training only: label smoothing of the stance loss
         size, head = config.hidden_size, config.head_size
         self.config = config
         self.encoder = encoder
@@ -207,7 +208,8 @@ class QuoteStanceNetwork(nn.Module):
             gold = logits.masked_fill(~targets, torch.finfo(torch.float32).min).logsumexp(-1)
             losses["speaker"] = (logits.logsumexp(-1) - gold).mean()
         if (batch.stance != IGNORE).any():
-            losses["stance"] = F.cross_entropy(output.stance_logits, batch.stance, ignore_index=IGNORE)
+            losses["stance"] = F.cross_entropy(output.stance_logits, batch.stance, ignore_index=IGNORE,
+                                               label_smoothing=self.stance_smoothing)
         losses = {k: v for k, v in losses.items() if torch.isfinite(v)}
         output.loss = sum(losses.values()) if losses else None  # a batch may hold nothing to learn
         output.losses = {k: float(v.detach()) for k, v in losses.items()}

@@ -57,6 +57,9 @@ class TrainConfig:
     #: Stop after this many minutes of training (the shipped model must train in 30 on 2 cores).
     max_minutes: float = 25.0
     evaluations: int = 4
+    #: Label smoothing of the stance loss: the generated statements repeat, and the stance head
+    #: learns them by heart (its calibrated temperature is near 3).
+    stance_label_smoothing: float = 0.0
     #: Lines added to the model card's notes (e.g. measured comparisons with other settings).
     card_notes: list[str] = field(default_factory=list)
     #: Torch device to train on ("cpu", or "cuda" where one is lent); the shipped model trains on the CPU.
@@ -67,6 +70,8 @@ class TrainConfig:
         if self.synthetic_articles < 0 or self.batch_size < 1 or self.epochs <= 0:
             raise ConfigError(f"synthetic_articles >= 0, batch_size >= 1, epochs > 0 needed; got "
                               f"{self.synthetic_articles}, {self.batch_size}, {self.epochs}")
+        if not 0.0 <= self.stance_label_smoothing < 1.0:
+            raise ConfigError(f"stance_label_smoothing must be in [0, 1), got {self.stance_label_smoothing}")
         if any("test" in Path(p).parts[-1:] for p in self.dev + self.fixtures):
             raise ConfigError("the test split may be used neither for training nor for selection")
         ModelConfig.from_dict(self.model)  # fail now, not after data preparation
@@ -188,7 +193,8 @@ def train(config: TrainConfig, items: list[Item] | None = None,
         items, synthetic_dev = prepare_data(config, Featurizer(tokenizer, model_config))
     synthetic_dev = synthetic_dev or []
     dev = read_articles(config.dev) if config.dev else []
-    network = QuoteStanceNetwork(load_encoder(model_config, training=True), model_config).to(config.device)
+    network = QuoteStanceNetwork(load_encoder(model_config, training=True), model_config,
+                                 config.stance_label_smoothing).to(config.device)
     analyzer = QuoteAnalyzer(network, tokenizer, model_config)
     steps = max(1, int(len(items) * config.epochs / config.batch_size))
     optimizer, schedule = _optimizer(network, config, steps)

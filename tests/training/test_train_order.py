@@ -1,6 +1,11 @@
-"""Training batches group windows of similar length, deterministically."""
+"""Training options: batches group windows of similar length, deterministically; options are checked."""
 
+import pytest
+
+from quotestance.model.config import ConfigError, ModelConfig
+from quotestance.model.encoder import load_encoder
 from quotestance.model.features import Window
+from quotestance.model.network import QuoteStanceNetwork
 from quotestance.training.train import TrainConfig, _length_grouped_order
 
 
@@ -20,3 +25,11 @@ def test_batches_hold_similar_lengths_and_each_item_once_per_pass():
     assert order == _length_grouped_order(_items(lengths), config, epochs=2)
     assert order != _length_grouped_order(_items(lengths), TrainConfig(synthetic_articles=0, seed=14, fixtures=[],
                                                                        dev=[]), epochs=2)
+
+
+
+def test_stance_label_smoothing_is_checked_and_reaches_the_network(tiny_model_settings):
+    with pytest.raises(ConfigError, match="stance_label_smoothing"):
+        TrainConfig(synthetic_articles=0, fixtures=[], dev=[], stance_label_smoothing=1.0)
+    config = ModelConfig(**tiny_model_settings)
+    assert QuoteStanceNetwork(load_encoder(config, training=True), config, 0.1).stance_smoothing == 0.1
