@@ -212,19 +212,12 @@ class EntityIndex:
             self._fullest_cache[text] = self.fullest(text)
         return self._fullest_cache[text]
 
-    def with_title(self, role: str, before: int) -> list[Mention]:
-        """Every name before `before` introduced with `role` among its titles, in article order."""
-        role = role.casefold().rstrip("'s")
-        found = [m for title, mentions in self._by_title.items() if role in title
-                 for m in mentions[: bisect.bisect_left(mentions, before, key=lambda m: m.start)]]
-        return sorted(found, key=lambda m: m.start)
-
-    def next_with_title(self, role: str, after: int, within: int) -> list[Mention]:
-        """Names introduced with `role` that start in (after, after + within], in article order."""
+    def with_title(self, role: str, before: int, after: int = -1) -> list[Mention]:
+        """Every name starting in (after, before) introduced with `role` among its titles, in article order."""
         role = role.casefold().rstrip("'s")
         found = [m for title, mentions in self._by_title.items() if role in title
                  for m in mentions[bisect.bisect_right(mentions, after, key=lambda m: m.start):
-                                   bisect.bisect_right(mentions, after + within, key=lambda m: m.start)]]
+                                   bisect.bisect_left(mentions, before, key=lambda m: m.start)]]
         return sorted(found, key=lambda m: m.start)
 
     def latest_with_title(self, role: str, before: int) -> Mention | None:
@@ -272,6 +265,10 @@ def _headed_by_org(words: list[str]) -> bool:
     return any(w.casefold() in ORG_HEADS and nxt == "of" for w, nxt in itertools.pairwise(words))
 
 
+#: Where the words that may title a name stop: a title before a name stays in its sentence.
+_CLAUSE_BREAK = re.compile(r"[.!?:;\n]")
+
+
 def find_name_mentions(text: str, whole_article: bool = True,
                        credits: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Capitalised sequences that look like names or organisations, titles stripped.
@@ -301,7 +298,7 @@ def find_name_mentions(text: str, whole_article: bool = True,
         start, name, titles = _split_title(raw, offset)
         if name.casefold() in TITLE_WORDS or name[:1].islower():  # "Ministry of Defence" cut after a title
             continue
-        preceding = re.split(r"[.!?:;\n]", text[max(0, offset - 40) : offset])[-1].casefold().split()[-3:]
+        preceding = _CLAUSE_BREAK.split(text[max(0, offset - 40) : offset])[-1].casefold().split()[-3:]
         titles += tuple(w for w in preceding if w.strip(",") in ROLE_NOUNS) + _appositive_role(text, start + len(name))
         mentions.append(Mention(start, start + len(name), name, "name", titles))
     return mentions
@@ -385,9 +382,7 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
     fullest_roles = _fullest_roles(text, roles)
     descriptions = _descriptions(text, fullest_roles, mentions)
     for key, fullest in fullest_roles.items():
-        person = definite_antecedent(text, key, entities, descriptions)
-        if person and not fits_tail(person, text[key[1] : fullest[1]]):
-            person = None
+        person = definite_antecedent(text, key, entities, descriptions, tail=text[key[1] : fullest[1]])
         resolved = person or _strip_article(text[fullest[0] : fullest[1]])
         found[key] = SpeakerCandidate(*key, found[key].text, "role", resolved)
     return sorted(found.values(), key=lambda c: (c.start, c.end))
@@ -444,13 +439,21 @@ def _introduction(text: str, mention: Mention) -> str:
 
 
 def definite_antecedent(text: str, span: tuple[int, int], entities: EntityIndex,
-                        descriptions: list[tuple[int, str]]) -> str | None:
+                        descriptions: list[tuple[int, str]], tail: str = "") -> str | None:
     """Whom "the official" or "the Russian envoy" refers back to, or None.
 
     The nearest earlier person introduced with that title ("Russian envoy Vassily Nebenzia") or
     unnamed source described with that head noun ("a senior US official"). Capitalised
-    modifiers must fit: "the South Korean envoy" is not the Russian one.
+    modifiers must fit: "the South Korean envoy" is not the Russian one; so must the capitalised
+    words of the phrase's `tail`: "the General Staff of the Armed Forces of Ukraine" is not
+    "Russia's General Staff".
     """
+    found = _antecedent(text, span, entities, descriptions)
+    return found if found and _fits_tail(found, tail) else None
+
+
+def _antecedent(text: str, span: tuple[int, int], entities: EntityIndex,
+                descriptions: list[tuple[int, str]]) -> str | None:
     match = _DEFINITE_ROLE.fullmatch(text, *span)
     if match is None or match.group(2).casefold() not in ROLE_NOUNS:
         return None
@@ -489,17 +492,14 @@ def _named_later(text: str, span: tuple[int, int], head: str, modifiers: list[st
     """
     words = [w.casefold()[:5] for w in modifiers]
     for role in _SAME_ROLE.get(head, (head,)):
-        for mention in entities.next_with_title(role, span[1], CATAPHORA_CHARS):
+        for mention in entities.with_title(role, span[1] + CATAPHORA_CHARS + 1, after=span[1]):
             if _personal_name(mention.text) and all(w in _introduction(text, mention) for w in words):
                 return entities.fullest(mention.text)
     return None
 
 
-def fits_tail(antecedent: str, tail: str) -> bool:
-    """Whether an antecedent fits the capitalised words of a role phrase's tail.
-
-    "the General Staff of the Armed Forces of Ukraine" is not "Russia's General Staff".
-    """
+def _fits_tail(antecedent: str, tail: str) -> bool:
+    """Whether an antecedent holds the capitalised words of a role phrase's tail."""
     return all(w.casefold()[:5] in antecedent.casefold() for w in tail.split() if w[:1].isupper())
 
 

@@ -24,7 +24,6 @@ from .mentions import (
     EntityIndex,
     definite_antecedent,
     find_name_mentions,
-    fits_tail,
     index_entities,
     role_descriptions,
 )
@@ -212,9 +211,8 @@ class _Resolver:
         start = subject.start + subject.text.index(phrase)
         if self._descriptions is None:  # read on first need: the role-phrase scan costs a third of the rules' time
             self._descriptions = role_descriptions(self.text)
-        found = definite_antecedent(self.text, (start, start + len(core)), self.entities, self._descriptions)
-        if found and not fits_tail(found, phrase[len(core) :]):
-            found = None
+        found = definite_antecedent(self.text, (start, start + len(core)), self.entities, self._descriptions,
+                                    tail=phrase[len(core) :])
         if found is None and core != phrase and re.match(r"[Tt]he\s", phrase):
             return phrase[4:].strip()  # a definite phrase with a tail describes its own source
         return found
