@@ -41,6 +41,9 @@ class ModelConfig:
     max_candidates: int = 24
     #: Hidden width of the attribution and stance heads.
     head_size: int = 256
+    #: The stance head also attends over this many wordpieces on each side of the quote, where
+    #: "was unimpressed" or "shot back" tell what the words alone do not; 0 turns it off.
+    stance_context: int = 0
     distance_buckets: int = 16
     distance_dim: int = 32
     stances: tuple[str, ...] = STANCES
@@ -70,6 +73,8 @@ class ModelConfig:
             raise ConfigError(f"stride must be in [0, window/2), got {self.stride} for window {self.window}")
         if not 0 <= self.first_trained_layer <= self.num_layers:
             raise ConfigError(f"first_trained_layer must be in [0, {self.num_layers}], got {self.first_trained_layer}")
+        if not 0 <= self.stance_context <= self.window:
+            raise ConfigError(f"stance_context must be in [0, window], got {self.stance_context}")
         if not 0.0 < self.quote_threshold < 1.0:
             raise ConfigError(f"quote_threshold must be in (0, 1), got {self.quote_threshold}")
         missing = {"quote", "speaker", "stance"} - set(self.temperatures)

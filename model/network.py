@@ -143,7 +143,11 @@ class QuoteStanceNetwork(nn.Module):
         with torch.no_grad():  # start from the tagger plus what the hints are known to say
             self.quote_hints.weight.copy_(torch.tensor([[QUOTE_HINT_PRIORS.get(h, 0.0) for h in QUOTE_HINTS]]))
         self.stance_focus = nn.Linear(size, 1)  # which words of a quote carry its stance
-        self.stance = _mlp(4 * size + len(SIDE_HINTS), head, len(config.stances))
+        pools = 4
+        if config.stance_context:
+            self.context_focus = nn.Linear(size, 1)  # which words around it do ("shot back", "unimpressed")
+            pools += 1
+        self.stance = _mlp(pools * size + len(SIDE_HINTS), head, len(config.stances))
 
     def forward(self, batch: ModelBatch) -> ModelOutput:
         hidden = self.encoder(input_ids=batch.input_ids, attention_mask=batch.attention_mask).last_hidden_state
@@ -161,18 +165,29 @@ class QuoteStanceNetwork(nn.Module):
         speaker_logits = self._speaker_logits(quote, cand, batch)
         weights = speaker_logits.softmax(-1)[:, 1:].unsqueeze(-1)
         speaker = (weights * cand).sum(1)
-        focus = self._focused(hidden, rows, batch.quote_start, batch.quote_end)
+        pooled = [quote, self._focused(hidden, self.stance_focus, rows, batch.quote_start, batch.quote_end), speaker,
+                  hidden[rows, 0]]
+        if self.config.stance_context:
+            pooled.append(self._context(hidden, rows, batch))
         side = (weights * batch.cand_hints[..., -len(SIDE_HINTS) :].to(weights.dtype)).sum(1)  # the likely speaker's
-        stance_input = torch.cat([quote, focus, speaker, hidden[rows, 0], side.to(quote.dtype)], -1)
+        stance_input = torch.cat([*pooled, side.to(quote.dtype)], -1)
         stance_logits = self.stance(stance_input).float()
         output = ModelOutput(quote_logits, speaker_logits, stance_logits)
         if batch.tag_labels is not None:
             self._add_loss(output, tag_logits, batch)
         return output
 
-    def _focused(self, hidden: torch.Tensor, rows: torch.Tensor, start: torch.Tensor,
+    def _context(self, hidden: torch.Tensor, rows: torch.Tensor, batch: ModelBatch) -> torch.Tensor:
+        """Attention-pooled surroundings of the quote (itself included), within the window's words."""
+        reach = self.config.stance_context
+        last = batch.attention_mask.sum(1)[rows] - 1  # the [SEP] position
+        start = (batch.quote_start - reach).clamp(min=1)
+        end = torch.minimum(batch.quote_end + reach, last).clamp(min=1)
+        return self._focused(hidden, self.context_focus, rows, start, end)
+
+    def _focused(self, hidden: torch.Tensor, scorer: nn.Module, rows: torch.Tensor, start: torch.Tensor,
                  end: torch.Tensor) -> torch.Tensor:
-        """Attention-pooled quote: "violation" or "welcome" can outweigh the words around them.
+        """Attention-pooled span: "violation" or "welcome" can outweigh the words around them.
 
         The weights go into a [Q, B*T] matrix, mostly zeros, so that one matrix product pools
         every quote without copying its window's hidden states once per quote.
@@ -180,7 +195,7 @@ class QuoteStanceNetwork(nn.Module):
         batch, length, _ = hidden.shape
         positions = torch.arange(length, device=hidden.device)
         inside = (positions >= start.unsqueeze(1)) & (positions < end.clamp(min=start + 1).unsqueeze(1))
-        scores = self.stance_focus(hidden).squeeze(-1).float()[rows]
+        scores = scorer(hidden).squeeze(-1).float()[rows]
         weights = scores.masked_fill(~inside, torch.finfo(torch.float32).min).softmax(-1)
         spread = weights.new_zeros(len(rows), batch, length)
         spread[torch.arange(len(rows), device=hidden.device), rows] = weights

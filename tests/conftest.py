@@ -91,4 +91,5 @@ def tiny_encoder(tmp_path_factory) -> Path:
 def tiny_model_settings(tiny_encoder) -> dict:
     """ModelConfig fields for a model on the tiny encoder."""
     return {"encoder": str(tiny_encoder), "hidden_size": 32, "num_layers": 2, "vocab_size": len(_tiny_vocab()),
-            "first_trained_layer": 1, "window": 64, "stride": 16, "head_size": 16, "distance_dim": 8}
+            "first_trained_layer": 1, "window": 64, "stride": 16, "head_size": 16, "distance_dim": 8,
+            "stance_context": 8}
