@@ -12,7 +12,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 REPORTING_VERBS = frozenset(
     """said says say told tells added adds wrote writes stated states warned warns noted notes argued
@@ -70,7 +70,7 @@ ORG_HEADS = frozenset(
     """service ministry agency office department council committee staff commission news nations union
     command government party assembly duma kcna tass yonhap institute center centre university bureau
     kremlin pentagon nato
-    organization organisation forces corps force group house affairs""".split()
+    organization organisation forces corps force group house affairs railways railway airlines airline""".split()
 )
 # A capitalised word, an initial ("J."), or a dotted abbreviation ("U.S."); a word's own full
 # stop never joins it to the next word, so "the Kremlin. Dmitry Peskov" gives two names.
@@ -230,7 +230,11 @@ class EntityIndex:
 
 
 def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
-    """Cut a name after its last title word or possessive ("Kursk Governor Alexander Khinshtein")."""
+    """Cut a name after its last title word, possessive or leading acronym.
+
+    "Kursk Governor Alexander Khinshtein" -> "Alexander Khinshtein"; "ambassador to the DPRK
+    Alexander Matsegora" -> "Alexander Matsegora" (an acronym opens no personal name of two words).
+    """
     words = list(re.finditer(r"\S+", text))
     cut = 0
     for i, word in enumerate(words[:-1]):
@@ -239,11 +243,14 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
             continue
         if folded in TITLE_WORDS or folded.endswith(("'s", "\u2019s")):
             cut = i + 1
+        elif i == cut and _ACRONYM.fullmatch(word.group()) and _personal_name(" ".join(w.group() for w in words[i + 1 :])):
+            cut = i + 1
     titles = tuple(w.group().casefold() for w in words[:cut])
     at = words[cut].start()
     return start + at, text[at:], titles
 
 
+_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}")
 _APPOSITIVE = re.compile(r",[ \t]+(?:an?|the)[ \t]+([^,.;:\n]{1,60})")
 
 
@@ -375,7 +382,12 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
     for match in ROLE_PHRASE.finditer(text):
         if _inside(credits, match.start()):
             continue
-        for key in {match.span(), (match.start(), _extension_end(text, match.end()))}:
+        extended = (match.start(), _extension_end(text, match.end()))
+        opened = found.get(extended)
+        if opened is not None and opened.kind != "role" and match.span() not in found:  # "[Joint Chiefs] of Staff"
+            found[match.span()] = replace(opened, start=match.start(), end=match.end(), text=match.group())
+            continue
+        for key in {match.span(), extended}:
             if key not in found:
                 found[key] = SpeakerCandidate(*key, text[key[0] : key[1]], "role", "")
                 roles.append(key)

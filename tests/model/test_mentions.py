@@ -115,3 +115,19 @@ def test_a_capitalised_modifier_picks_which_envoy():
 def test_the_agency_refers_back_to_an_organisation_named_with_that_word():
     text = "The Korean Central News Agency ran the story. Later the agency added a line."
     assert _roles(text)["the agency"] == "Korean Central News Agency"
+
+
+def test_an_acronym_before_a_personal_name_is_not_part_of_it():
+    text = "Russia's ambassador to the DPRK Alexander Matsegora spoke. JD Vance and the UN Security Council did not."
+    names = {c.text: c.resolved for c in find_speaker_candidates(text) if c.kind != "role"}
+    assert names["Alexander Matsegora"] == "Alexander Matsegora" and "DPRK Alexander Matsegora" not in names
+    assert "JD Vance" in names  # initials before one surname stay: no two-word name would be left
+    assert "UN Security Council" in names  # an organisation keeps its acronym
+
+
+def test_a_role_that_opens_a_name_resolves_to_the_name():
+    candidates = find_speaker_candidates("South Korea's Joint Chiefs of Staff said the troops had moved.")
+    resolved = {c.text: c.resolved for c in candidates}
+    assert resolved["South Korea's Joint Chiefs"] == "South Korea's Joint Chiefs of Staff"  # "chief" is a role noun
+    names = {c.text for c in find_speaker_candidates("Russian Railways said the train would run twice a month.")}
+    assert "Russian Railways" in names  # a nationality before an organisation's head is part of its name
