@@ -45,7 +45,7 @@ ROLE_NOUNS = frozenset(
     commission owner co-chair aide speaker administration blogger secretary-general attaché group trader
     guide defector teacher broker operator sister newspaper daily paper chamber prosecutor directorate
     admiral treasury bloc union executive panel monitor body organisation organization team investigator
-    embassy consulate
+    embassy consulate mission delegation
     historian shopkeeper sergeant medic volunteer nurse specialist planner merchant brigadier lieutenant
     pensioner farmer labourer lawyer scientist tourist accountant commentator columnist activist driver
     student engineer pilot sailor refugee villager witness eyewitness insider delegate negotiator
@@ -251,7 +251,7 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
 
 
 _ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}")
-_APPOSITIVE = re.compile(r",[ \t]+(?:an?|the)[ \t]+([^,.;:\n]{1,60})")
+_APPOSITIVE = re.compile(r",[ \t]+(?:(?:an?|the)[ \t]+|(?=[A-Z]))([^,.;:\n]{1,60})")  # ", Russia's envoy"
 
 
 def _appositive_role(text: str, end: int) -> tuple[str, ...]:
@@ -322,7 +322,8 @@ _ROLE_ALTERNATION = "|".join(sorted((r for r in ROLE_NOUNS if "'" not in r), key
 #: "the spokesman", "North Korea's foreign ministry", "lawmakers". After a determiner or a
 #: possessive, role nouns in a row stay one phrase: "a defence ministry official", "the NATO
 #: secretary general"; a bare "Department official" may be the end of a name, so it is not joined.
-_FILLER = r"(?:(?:[A-Z]\.){2,}|[\w\-]+(?:['\u2019]s)?)[ \t]+"
+_VERB_ALTERNATION = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
+_FILLER = rf"(?!(?:{_VERB_ALTERNATION})\b)(?:(?:[A-Z]\.){{2,}}|[\w\-]+(?:['\u2019]s)?)[ \t]+"  # "the mission said in a statement" is no phrase
 _ROLE = rf"(?i:{_ROLE_ALTERNATION})s?\b(?!['\u2019]s\b)"  # "the State Department's" goes on to "spokesman"
 ROLE_PHRASE = re.compile(
     rf"\b(?:(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Tt]wo|[Ss]ome|[Ss]everal|[Aa]nother|[Oo]ther)[ \t]+(?:{_FILLER}){{0,4}}?"
@@ -408,20 +409,30 @@ def role_descriptions(text: str) -> list[tuple[int, str]]:
     return _descriptions(text, _fullest_roles(text, roles), find_name_mentions(text, credits=credits))
 
 
+_APPOSITIVE_OPENING = re.compile(r"[A-Z][\w\-]*,[ \t]+(?:[A-Z][\w\-'\u2019]*[ \t]+){0,3}$")
+
+
 def _descriptions(text: str, fullest: dict[tuple[int, int], tuple[int, int]],
                   mentions: list[Mention]) -> list[tuple[int, str]]:
     """Sources that "the agency" or "the official" can repeat, by start.
 
-    Organisations ("Korean Central News Agency") and the fullest form of each role phrase that is
-    not definite ("a ...", "Russia's ...").
+    Organisations ("Korean Central News Agency"), the fullest form of each role phrase that is
+    not definite ("a ...", "Russia's ...") and definite bodies named with capitals ("The Russian
+    Embassy in Tokyo"): a definite person ("the Russian envoy") repeats someone named before.
     """
     found = {m.start: m.text for m in mentions if m.kind == "org"}
     for (start, _), (lo, hi) in fullest.items():
         phrase = text[lo:hi]
-        appositive = re.search(r"[A-Z][\w\-]*,[ \t]+$", text[max(0, lo - 40) : lo])  # "Marchenko, a spokesman"
-        if not re.match(r"[Tt]he\b", phrase) and len(phrase.split()) > 1 and not appositive:
+        appositive = _APPOSITIVE_OPENING.search(text, max(0, lo - 60), lo)  # "Marchenko, Russian ambassador"
+        if len(phrase.split()) > 1 and not appositive and (not re.match(r"[Tt]he\b", phrase) or _named_body(phrase)):
             found[start] = _strip_article(re.sub(r"^(?:[Oo]ne|[Aa]nother|[Ss]ome|[Tt]wo|[Ss]everal)\s+", "", phrase))
     return sorted(found.items())
+
+
+def _named_body(phrase: str) -> bool:
+    """"The Russian Embassy in Tokyo": capitals after "the", a head noun that is no person's role."""
+    words = _HEAD_CUT.sub("", phrase).split()
+    return len(words) > 1 and words[-1].casefold() not in PERSON_ROLES and any(w[:1].isupper() for w in words[1:])
 
 
 #: Role nouns that stand for one person, so "the president" can refer back to the last
@@ -545,7 +556,7 @@ def _fullest_roles(text: str, spans: list[tuple[int, int]]) -> dict[tuple[int, i
     return fullest
 
 
-_PREPOSITION = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with)[ \t]+")
+_PREPOSITION = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with|to)[ \t]+")
 _TAIL_JOINERS = frozenset({"of", "the", "and", "for", "in", "on", "at", "de"})
 _EXTENSION_STOP = REPORTING_VERBS | NOT_SPEAKERS | {"who", "that", "which", "and", "but", "or", "as", "while", "when",
                                                      "because", "last", "this", "next"}

@@ -131,3 +131,16 @@ def test_a_role_that_opens_a_name_resolves_to_the_name():
     assert resolved["South Korea's Joint Chiefs"] == "South Korea's Joint Chiefs of Staff"  # "chief" is a role noun
     names = {c.text for c in find_speaker_candidates("Russian Railways said the train would run twice a month.")}
     assert "Russian Railways" in names  # a nationality before an organisation's head is part of its name
+
+
+def test_a_role_phrase_neither_runs_through_a_reporting_verb_nor_stops_before_to():
+    roles = _roles('South Korea\'s mission to the EU agreed. "Good," the mission said in a statement.')
+    assert "the mission said in a statement" not in roles
+    assert roles["the mission"] == "South Korea's mission to the EU"
+
+
+def test_a_body_named_with_capitals_is_what_the_bare_noun_repeats():
+    roles = _roles('The Russian Embassy in Tokyo disagreed. "No," the embassy wrote.')
+    assert roles["the embassy"] == "Russian Embassy in Tokyo"
+    roles = _roles("Alexander Matsegora, Russian ambassador to the DPRK, came. The ambassador added more.")
+    assert roles["The ambassador"] == "Alexander Matsegora"  # an appositive's role describes its name
