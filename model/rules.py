@@ -159,6 +159,7 @@ class _Resolver:
         "he"/"she" skip plural speakers such as "lawmakers"; "they" prefers them.
         """
         index = bisect.bisect_left(self.spoken, (position, ""))
+        pronoun = {"him": "he", "her": "she"}.get(pronoun, pronoun)  # "KCNA quoted him as saying"
         if pronoun in ("he", "she"):
             return self._person_before(position, PRONOUNS[pronoun])
         if pronoun in PRONOUNS:
@@ -340,8 +341,21 @@ def _ends_sentence(text: str, span: MarkedSpan) -> bool:
     return text[span.start : span.end].rstrip().endswith(".") and after[:1].isupper()
 
 
+#: "KCNA quoted Kim as saying": the agency relays, the one it quotes speaks.
+_QUOTED_AS = re.compile(rf"[ \t]+(?P<obj>{_SUBJECT_WORDS})[ \t]+as[ \t]+(?:saying|telling|stating)\b", re.IGNORECASE)
+
+
 def _find_attribution(masked: str, span: MarkedSpan, next_start: int,
                       ends_sentence: bool = False) -> Attribution | None:
+    found = _subject_or_verb(masked, span, next_start, ends_sentence)
+    if found is not None and found.verb.text.casefold() == "quoted":
+        relayed = _QUOTED_AS.match(masked, found.verb.end)
+        if relayed:
+            return Attribution(Span.at(masked, *relayed.span("obj")), found.verb)
+    return found
+
+
+def _subject_or_verb(masked: str, span: MarkedSpan, next_start: int, ends_sentence: bool) -> Attribution | None:
     lo, hi = _sentence_bounds(masked, span.start)
     limit = min(hi if hi > span.end else next_start, next_start)
     after = None if ends_sentence else _attribution_after(masked, min(span.end + 1, len(masked)), limit)

@@ -104,3 +104,11 @@ def test_pronouns_resolve_to_a_person_of_that_gender(text, speaker):
 ])
 def test_role_subjects_resolve_to_the_source_they_describe(text, speaker):
     assert RuleAnalyzer()(text).quotes[-1].speaker == speaker
+
+
+def test_an_agency_that_quotes_someone_is_not_the_speaker():
+    rules = RuleAnalyzer()
+    doc = rules('KCNA quoted Kim Jong Un as saying that "the alliance is invincible."')
+    assert [q.speaker for q in doc.quotes] == ["Kim Jong Un"]
+    doc = rules('Kim Jong Un met the envoy. "We will stand with Russia," KCNA quoted him as saying.')
+    assert [q.speaker for q in doc.quotes] == ["Kim Jong Un"]  # "him" is "he" in the object case
