@@ -33,3 +33,13 @@ def test_stance_label_smoothing_is_checked_and_reaches_the_network(tiny_model_se
         TrainConfig(synthetic_articles=0, fixtures=[], dev=[], stance_label_smoothing=1.0)
     config = ModelConfig(**tiny_model_settings)
     assert QuoteStanceNetwork(load_encoder(config, training=True), config, 0.1).stance_smoothing == 0.1
+
+
+def test_selection_counts_hand_written_dev_twice():
+    from quotestance.training.train import selection_score
+
+    dev = {"quote_f1": 1.0, "attribution_f1": 0.9, "stance_macro_f1": 0.8}
+    synthetic = {"quote_f1": 1.0, "attribution_f1": 0.6, "stance_macro_f1": 0.5}
+    assert selection_score({"dev": dev, "synthetic_dev": synthetic}) == pytest.approx((2 * 0.9 + 0.7) / 3)
+    assert selection_score({"dev": None, "synthetic_dev": synthetic}) == pytest.approx(0.7)  # a config without dev
+    assert selection_score({"dev": None, "synthetic_dev": None}) == 0.0
