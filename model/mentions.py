@@ -243,7 +243,7 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
             continue
         if folded in TITLE_WORDS or folded.endswith(("'s", "\u2019s")):
             cut = i + 1
-        elif i == cut and _ACRONYM.fullmatch(word.group()) and _personal_name(" ".join(w.group() for w in words[i + 1 :])):
+        elif i == cut and _ACRONYM.fullmatch(word.group()) and _personal_name(text[words[i + 1].start() :]):
             cut = i + 1
     titles = tuple(w.group().casefold() for w in words[:cut])
     at = words[cut].start()
@@ -323,7 +323,8 @@ _ROLE_ALTERNATION = "|".join(sorted((r for r in ROLE_NOUNS if "'" not in r), key
 #: possessive, role nouns in a row stay one phrase: "a defence ministry official", "the NATO
 #: secretary general"; a bare "Department official" may be the end of a name, so it is not joined.
 _VERB_ALTERNATION = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
-_FILLER = rf"(?!(?:{_VERB_ALTERNATION})\b)(?:(?:[A-Z]\.){{2,}}|[\w\-]+(?:['\u2019]s)?)[ \t]+"  # "the mission said in a statement" is no phrase
+# A filler word is never a reporting verb: "the mission said in a statement" is no phrase.
+_FILLER = rf"(?!(?:{_VERB_ALTERNATION})\b)(?:(?:[A-Z]\.){{2,}}|[\w\-]+(?:['\u2019]s)?)[ \t]+"
 _ROLE = rf"(?i:{_ROLE_ALTERNATION})s?\b(?!['\u2019]s\b)"  # "the State Department's" goes on to "spokesman"
 ROLE_PHRASE = re.compile(
     rf"\b(?:(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Tt]wo|[Ss]ome|[Ss]everal|[Aa]nother|[Oo]ther)[ \t]+(?:{_FILLER}){{0,4}}?"

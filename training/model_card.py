@@ -8,6 +8,8 @@ from typing import Any
 
 from quotestance.eval.runner import COLUMNS
 
+from .train import SELECTION_WEIGHTS
+
 _KEYS = [key for _, key in COLUMNS]
 
 
@@ -18,6 +20,14 @@ def _table(rows: dict[str, dict[str, dict[str, float]]]) -> list[str]:
         for model, metrics in models.items():
             lines.append(f"| {name} | {model} | " + " | ".join(f"{metrics[k]:.3f}" for k in _KEYS) + " |")
     return lines
+
+
+_NOT_HYPERPARAMETERS = ("fixtures", "dev", "card_notes")
+
+
+def _context_words(config: dict[str, Any]) -> str:
+    reach = config.get("stance_context")
+    return f", plus an attention-pooled view of up to {reach} wordpieces on each side of the quote" if reach else ""
 
 
 def _folder_size(path: Path) -> float:
@@ -48,7 +58,7 @@ def write_model_card(path: Path, info: dict[str, Any]) -> Path:
         "how it was reached, whether a he/she subject fits the mention's gender, same sentence or paragraph, "
         "quoted or not, mention kind, the side the article's words put the mention's entity on); a stance "
         "classifier reads the quote (its mean and an attention-pooled summary), its likely speaker and that "
-        "speaker's side, and the window.",
+        "speaker's side, and the window" + _context_words(config) + ".",
         f"- Files: {_folder_size(path):.1f} MB in all (`model.safetensors`, `config.json`, tokenizer files).",
         "",
         "## Training data",
@@ -57,11 +67,13 @@ def write_model_card(path: Path, info: dict[str, Any]) -> Path:
         f"{', '.join(Path(p).name for p in training['config']['fixtures'])} repeated "
         f"{training['config']['fixture_repeats']}x.",
         f"- Selection on dev fixtures and {training['config']['synthetic_dev_articles']} synthetic-dev articles "
-        "generated from the held-out parts only. The test split was never read during training or selection.",
+        "generated from the held-out parts only, weighted "
+        f"{SELECTION_WEIGHTS['dev']:g}:{SELECTION_WEIGHTS['synthetic_dev']:g}. The test split was never read during "
+        "training or selection.",
         "",
         "## Hyperparameters",
         "```json",
-        json.dumps({k: v for k, v in training["config"].items() if k not in ("fixtures", "dev")}, indent=1),
+        json.dumps({k: v for k, v in training["config"].items() if k not in _NOT_HYPERPARAMETERS}, indent=1),
         "```",
         f"Training took {training['seconds'] / 60:.1f} minutes for {training['steps']} steps on "
         f"{info['machine']}.",

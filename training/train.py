@@ -189,7 +189,8 @@ def selection_score(scores: dict[str, dict | None]) -> float:
     """The weighted mean of `SELECTION_METRICS` over the dev sets that were scored."""
     parts = {name: s for name, s in scores.items() if s and name in SELECTION_WEIGHTS}
     total = sum(SELECTION_WEIGHTS[name] for name in parts) * len(SELECTION_METRICS)
-    return sum(SELECTION_WEIGHTS[n] * s[m] for n, s in parts.items() for m in SELECTION_METRICS) / total if parts else 0.0
+    weighted = sum(SELECTION_WEIGHTS[n] * s[m] for n, s in parts.items() for m in SELECTION_METRICS)
+    return weighted / total if parts else 0.0
 
 
 def train(config: TrainConfig, items: list[Item] | None = None,
