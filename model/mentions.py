@@ -229,6 +229,9 @@ class EntityIndex:
         return found[-1] if found else None
 
 
+_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}")
+
+
 def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
     """Cut a name after its last title word, possessive or leading acronym.
 
@@ -250,7 +253,6 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
     return start + at, text[at:], titles
 
 
-_ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}")
 _APPOSITIVE = re.compile(r",[ \t]+(?:(?:an?|the)[ \t]+|(?=[A-Z]))([^,.;:\n]{1,60})")  # ", Russia's envoy"
 
 

@@ -347,7 +347,7 @@ _QUOTED_AS = re.compile(rf"[ \t]+(?P<obj>{_SUBJECT_WORDS})[ \t]+as[ \t]+(?:sayin
 
 def _find_attribution(masked: str, span: MarkedSpan, next_start: int,
                       ends_sentence: bool = False) -> Attribution | None:
-    found = _subject_or_verb(masked, span, next_start, ends_sentence)
+    found = _nearest_attribution(masked, span, next_start, ends_sentence)
     if found is not None and found.verb.text.casefold() == "quoted":
         relayed = _QUOTED_AS.match(masked, found.verb.end)
         if relayed:
@@ -355,7 +355,7 @@ def _find_attribution(masked: str, span: MarkedSpan, next_start: int,
     return found
 
 
-def _subject_or_verb(masked: str, span: MarkedSpan, next_start: int, ends_sentence: bool) -> Attribution | None:
+def _nearest_attribution(masked: str, span: MarkedSpan, next_start: int, ends_sentence: bool) -> Attribution | None:
     lo, hi = _sentence_bounds(masked, span.start)
     limit = min(hi if hi > span.end else next_start, next_start)
     after = None if ends_sentence else _attribution_after(masked, min(span.end + 1, len(masked)), limit)
