@@ -27,6 +27,8 @@ REPORTING_VERBS = frozenset(
     retorted answered asked asks testified recounted mused underlined underscored clarified assured
     blustered prattled scoffed fumed snapped thundered""".split()
 )
+#: One reporting verb as a whole word, for patterns that look for verbs or must not run through one.
+REPORTING_VERB = r"\b(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b"
 #: A full stop that ends no sentence: after a title ("Adm. Samuel Paparo") or inside "U.S.".
 #: Lookbehinds to put right after a sentence-ending stop in a pattern (after, so that they cost
 #: nothing at the positions where no stop is).
@@ -324,9 +326,8 @@ _ROLE_ALTERNATION = "|".join(sorted((r for r in ROLE_NOUNS if "'" not in r), key
 #: "the spokesman", "North Korea's foreign ministry", "lawmakers". After a determiner or a
 #: possessive, role nouns in a row stay one phrase: "a defence ministry official", "the NATO
 #: secretary general"; a bare "Department official" may be the end of a name, so it is not joined.
-_VERB_ALTERNATION = "|".join(sorted(REPORTING_VERBS, key=len, reverse=True))
 # A filler word is never a reporting verb: "the mission said in a statement" is no phrase.
-_FILLER = rf"(?!(?:{_VERB_ALTERNATION})\b)(?:(?:[A-Z]\.){{2,}}|[\w\-]+(?:['\u2019]s)?)[ \t]+"
+_FILLER = rf"(?!{REPORTING_VERB})(?:(?:[A-Z]\.){{2,}}|[\w\-]+(?:['\u2019]s)?)[ \t]+"
 _ROLE = rf"(?i:{_ROLE_ALTERNATION})s?\b(?!['\u2019]s\b)"  # "the State Department's" goes on to "spokesman"
 ROLE_PHRASE = re.compile(
     rf"\b(?:(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Tt]wo|[Ss]ome|[Ss]everal|[Aa]nother|[Oo]ther)[ \t]+(?:{_FILLER}){{0,4}}?"

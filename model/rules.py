@@ -19,6 +19,7 @@ from .mentions import (
     NOT_ABBREVIATION,
     NOT_SPEAKERS,
     PRONOUNS,
+    REPORTING_VERB,
     REPORTING_VERBS,
     ROLE_NOUNS,
     EntityIndex,
@@ -40,19 +41,18 @@ _DESCRIBED = re.compile(r"\b(?:" + "|".join(sorted(REPORTING_VERBS | {"character
                         + r")\b", re.IGNORECASE)
 _LIST_BEFORE = re.compile(r"[\"\u201d],?\s*(?:and|or)?\s*$")
 _MASK = "\u00a7"
-_VERB = r"\b(?:" + "|".join(sorted(REPORTING_VERBS)) + r")\b"
 _SUBJECT_WORDS = r"(?:[\w\u2019'\-.,\[\]]+[ \t]+){0,9}?[\w\u2019'\-.\]]+"
 _AFTER = re.compile(
-    rf"[\s,\u2014\u2013-]*(?:(?P<verb1>{_VERB})[ \t]+(?P<subj1>{_SUBJECT_WORDS})"
+    rf"[\s,\u2014\u2013-]*(?:(?P<verb1>{REPORTING_VERB})[ \t]+(?P<subj1>{_SUBJECT_WORDS})"
     r"(?=[,.;:]|[ \t]+(?:on|in|at|who|of|to)\b|$)"
     rf"|(?!(?:and|but|or|which|who|that|while)\b)(?P<subj2>{_SUBJECT_WORDS})"
-    rf"[ \t]+(?:also[ \t]+|later[ \t]+|then[ \t]+)?(?P<verb2>{_VERB}))",
+    rf"[ \t]+(?:also[ \t]+|later[ \t]+|then[ \t]+)?(?P<verb2>{REPORTING_VERB}))",
     re.IGNORECASE,
 )
 #: "..., Pak Jong Chon, a senior North Korean military official, said": a name, an appositive, the verb.
 _NAME_WORDS = r"(?:[A-Z][\w\u2019'\-.]*[ \t]+){0,4}[A-Z][\w\u2019'\-.]*"
 _APPOSITIVE = r",[ \t]+[^,;:\n\u00a7]{2,120}?,[ \t]+(?:also[ \t]+|later[ \t]+|then[ \t]+)?"
-_AFTER_APPOSITIVE = re.compile(rf"[\s,\u2014\u2013-]*(?P<subj>{_NAME_WORDS}){_APPOSITIVE}(?P<verb>{_VERB})")
+_AFTER_APPOSITIVE = re.compile(rf"[\s,\u2014\u2013-]*(?P<subj>{_NAME_WORDS}){_APPOSITIVE}(?P<verb>{REPORTING_VERB})")
 _APPOSITIVE_BEFORE = re.compile(rf"(?P<subj>{_NAME_WORDS}){_APPOSITIVE}$")
 #: Verbs that take the speaker after them ("said Kirby"); "told reporters" names the listener.
 _INVERTIBLE = REPORTING_VERBS - {
@@ -278,7 +278,7 @@ def _subject_like(phrase: str) -> bool:
 
 def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
     """The last reporting verb before `start` that has a subject ("X said" or "said X")."""
-    for verb in reversed(list(re.finditer(_VERB, masked[lo:start], re.IGNORECASE))):
+    for verb in reversed(list(re.finditer(REPORTING_VERB, masked[lo:start], re.IGNORECASE))):
         v_start, v_end = lo + verb.start(), lo + verb.end()
         before = masked[lo:v_start].rstrip()
         clause = before[max(before.rfind(","), before.rfind(_MASK)) + 1 :]
@@ -324,7 +324,7 @@ def _shared_attributions(text: str, masked: str, spans: list[MarkedSpan]) -> lis
 def _speech_events(text: str, masked: str) -> list[tuple[int, Span]]:
     """Every 'X said' in the article, quote or not, so that a later 'she' can find X."""
     events = []
-    for verb in re.finditer(_VERB, masked, re.IGNORECASE):
+    for verb in re.finditer(REPORTING_VERB, masked, re.IGNORECASE):
         lo, _ = _sentence_bounds(masked, verb.start())
         attribution = _attribution_before(masked, lo, verb.end())
         if attribution and attribution.subject.text.strip().casefold() not in PRONOUNS:

@@ -27,7 +27,6 @@ def test_batches_hold_similar_lengths_and_each_item_once_per_pass():
                                                                        dev=[]), epochs=2)
 
 
-
 def test_stance_label_smoothing_is_checked_and_reaches_the_network(tiny_model_settings):
     with pytest.raises(ConfigError, match="stance_label_smoothing"):
         TrainConfig(synthetic_articles=0, fixtures=[], dev=[], stance_label_smoothing=1.0)
