@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from .defaults import GIVEN_NAMES_FILE
-from .mentions import EntityIndex
+from .mentions import NAME_PARTICLES, PLACE_WORDS, EntityIndex
 
 Gender = Literal["f", "m"]
 #: Words that give a person's gender when the article uses them as a title or role.
@@ -26,12 +26,6 @@ GENDERED_WORDS: dict[str, Gender] = {
     **dict.fromkeys("""spokesman chairman congressman businessman councilman man father son brother husband
         grandfather widower mr. mr sir""".split(), "m"),
 }
-#: Words that make a capitalised phrase a place or a body, not a person who can be "he" or "she".
-_PLACE_WORDS = frozenset(
-    """united kingdom states korea korea's russia china japan union nations republic north south n. s. west
-    east european federation sea island islands""".split()
-)
-_PARTICLES = frozenset("de van von bin al of el da".split())
 
 
 @dataclass(frozen=True)
@@ -54,9 +48,9 @@ class GivenNames:
 def person_like(name: str) -> bool:
     """A multi-word capitalised name that is not a place: 'Choe Son Hui', not 'United Kingdom' or 'NIS'."""
     words = name.split()
-    if len(words) < 2 or name.endswith(("'s", "\u2019s")) or _PLACE_WORDS & {w.casefold() for w in words}:
+    if len(words) < 2 or name.endswith(("'s", "\u2019s")) or PLACE_WORDS & {w.casefold() for w in words}:
         return False
-    return all(w[:1].isupper() or w in _PARTICLES for w in words) and not any(len(w) > 1 and w.isupper()
+    return all(w[:1].isupper() or w in NAME_PARTICLES for w in words) and not any(len(w) > 1 and w.isupper()
                                                                               for w in words)
 
 

@@ -67,17 +67,27 @@ TITLE_WORDS = frozenset(
     natural resources finance justice culture health education industry energy emergency development
     affairs federal regional provincial state-run assistant secretary-general under-secretary-general u.n.""".split()
 )
+#: Capitalised words that name a place, not a person: "ambassador in Seoul Georgy Zinoviev".
+PLACE_WORDS = frozenset(
+    """united kingdom states korea korea's russia china japan union nations republic north south n. s. west
+    east european federation sea island islands seoul pyongyang moscow tokyo beijing washington kyiv kursk
+    vladivostok brussels london paris berlin geneva""".split()
+)
 #: Last words that make a capitalised sequence an organisation, kept whole.
 ORG_HEADS = frozenset(
     """service ministry agency office department council committee staff commission news nations union
     command government party assembly duma kcna tass yonhap institute center centre university bureau
     kremlin pentagon nato
-    organization organisation forces corps force group house affairs railways railway airlines airline""".split()
+    organization organisation forces corps force group house affairs railways railway airlines airline
+    administration""".split()
 )
 # A capitalised word, an initial ("J."), or a dotted abbreviation ("U.S."); a word's own full
 # stop never joins it to the next word, so "the Kremlin. Dmitry Peskov" gives two names.
 _NAME_TOKEN = r"(?:(?:[A-Z]\.){1,3}(?![a-z])|(?:Dr|Mr|Mrs|Ms|Gen|Lt|Col|Maj|Sen|Rep|Gov|Adm|St)\.|[A-Z][\w\u2019'\-]*)"
-NAME = re.compile(rf"{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_TOKEN}|(?:de|van|von|bin|al|of|el|da)(?=[ \t]+[A-Z])))*")
+#: Lower-case particles inside a name: "Ursula von der Leyen", "Ministry of Defence".
+NAME_PARTICLES = frozenset("de van von der den la bin al of el da".split())
+NAME = re.compile(rf"{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_TOKEN}|(?:de|van|von|bin|al|of|el|da)(?:[ \t]+(?:der|den|la))?"
+                  r"(?=[ \t]+[A-Z])))*")
 _SENTENCE_STARTERS = frozenset(
     """the a an in on at this that these those it its he she they we i but and or as after before when
     while if for with by from to of meanwhile however yet still also some many most one two three
@@ -235,10 +245,11 @@ _ACRONYM = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]{2,}")
 
 
 def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
-    """Cut a name after its last title word, possessive or leading acronym.
+    """Cut a name after its last title word, possessive, leading acronym, body or place.
 
     "Kursk Governor Alexander Khinshtein" -> "Alexander Khinshtein"; "ambassador to the DPRK
-    Alexander Matsegora" -> "Alexander Matsegora" (an acronym opens no personal name of two words).
+    Alexander Matsegora" -> "Alexander Matsegora" (an acronym opens no personal name of two words);
+    "ambassador in Seoul Georgy Zinoviev" -> "Georgy Zinoviev".
     """
     words = list(re.finditer(r"\S+", text))
     cut = 0
@@ -248,6 +259,9 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
             continue
         if folded in TITLE_WORDS or folded.endswith(("'s", "\u2019s")):
             cut = i + 1
+        elif (folded in ORG_HEADS or folded in PLACE_WORDS) and words[i + 1].group()[:1].isupper() \
+                and _personal_name(text[words[i + 1].start() :]):
+            cut = i + 1  # "General Staff | Valery Gerasimov", "Russian Federation | Alexander Kozlov"
         elif i == cut and _ACRONYM.fullmatch(word.group()) and _personal_name(text[words[i + 1].start() :]):
             cut = i + 1
     titles = tuple(w.group().casefold() for w in words[:cut])

@@ -144,3 +144,20 @@ def test_a_body_named_with_capitals_is_what_the_bare_noun_repeats():
     assert roles["the embassy"] == "Russian Embassy in Tokyo"
     roles = _roles("Alexander Matsegora, Russian ambassador to the DPRK, came. The ambassador added more.")
     assert roles["The ambassador"] == "Alexander Matsegora"  # an appositive's role describes its name
+
+
+def test_a_place_or_body_before_a_personal_name_is_not_part_of_it():
+    text = ("Russia's ambassador in Seoul Georgy Zinoviev came. The chief of the General Staff Valery Gerasimov "
+            "spoke. The Republic of Korea and the Korea Meteorological Administration did not.")
+    names = {c.text: c.resolved for c in find_speaker_candidates(text) if c.kind != "role"}
+    assert names["Georgy Zinoviev"] == "Georgy Zinoviev" and "Seoul Georgy Zinoviev" not in names
+    assert names["Valery Gerasimov"] == "Valery Gerasimov"
+    assert "Republic of Korea" in names  # "of Korea" is no personal name
+    assert "Korea Meteorological Administration" in names  # an administration is a body
+
+
+def test_particles_join_a_name():
+    text = 'Ursula von der Leyen spoke in Brussels. "Enough," von der Leyen said.'
+    resolved = {c.text: c.resolved for c in find_speaker_candidates(text)}
+    assert resolved["Ursula von der Leyen"] == "Ursula von der Leyen"
+    assert resolved["Leyen"] == "Ursula von der Leyen"
