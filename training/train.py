@@ -60,6 +60,9 @@ class TrainConfig:
     #: Stop after this many minutes of training (the shipped model must train in 30 on 2 cores).
     max_minutes: float = 25.0
     evaluations: int = 4
+    #: Decay of an exponential moving average of the trained weights (0 = none). When set, every dev
+    #: evaluation also scores the averaged weights, and whichever scores higher may be selected.
+    ema_decay: float = 0.0
     #: Label smoothing of the stance loss: the generated statements repeat, and the stance head
     #: learns them by heart (its calibrated temperature is near 3).
     stance_label_smoothing: float = 0.0
@@ -73,6 +76,8 @@ class TrainConfig:
         if self.synthetic_articles < 0 or self.batch_size < 1 or self.epochs <= 0:
             raise ConfigError(f"synthetic_articles >= 0, batch_size >= 1, epochs > 0 needed; got "
                               f"{self.synthetic_articles}, {self.batch_size}, {self.epochs}")
+        if not 0.0 <= self.ema_decay < 1.0:
+            raise ConfigError(f"ema_decay must be in [0, 1), got {self.ema_decay}")
         if not 0.0 <= self.stance_label_smoothing < 1.0:
             raise ConfigError(f"stance_label_smoothing must be in [0, 1), got {self.stance_label_smoothing}")
         if any("test" in Path(p).parts[-1:] for p in self.dev + self.fixtures):
@@ -166,6 +171,31 @@ def _round_like_saved(network: QuoteStanceNetwork) -> None:
                 parameter.copy_(round_trip(parameter, base[name].to(parameter.device)))
 
 
+class WeightAverage:
+    """An exponential moving average of the network's weights, swapped in for evaluation.
+
+    The averaged weights sit between the last steps of a noisy run; they often generalise a
+    little better than the last step alone, and cost one copy of the weights and no inference time.
+    """
+
+    def __init__(self, network: QuoteStanceNetwork, decay: float) -> None:
+        from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+        self.network = network
+        self.averaged = AveragedModel(network, multi_avg_fn=get_ema_multi_avg_fn(decay))
+
+    def update(self) -> None:
+        self.averaged.update_parameters(self.network)
+
+    @torch.no_grad()
+    def swap(self) -> None:
+        """Exchange the live and the averaged weights (call again to swap back)."""
+        for live, average in zip(self.network.parameters(), self.averaged.module.parameters(), strict=True):
+            kept = live.detach().clone()
+            live.copy_(average)
+            average.copy_(kept)
+
+
 @dataclass
 class TrainResult:
     """What a run produced and measured."""
@@ -213,6 +243,8 @@ def train(config: TrainConfig, items: list[Item] | None = None,
     device_type = torch.device(config.device).type
     fast_bf16 = cpu_has_fast_bf16() if device_type == "cpu" else True
     autocast = torch.autocast(device_type, dtype=torch.bfloat16, enabled=fast_bf16)
+    average = WeightAverage(network, config.ema_decay) if config.ema_decay else None
+    warmup = int(steps * config.warmup_share)
     best, best_state, history = -1.0, None, []
     started = time.perf_counter()
     progress = tqdm(range(1, steps + 1), desc="training", disable=None)
@@ -227,19 +259,27 @@ def train(config: TrainConfig, items: list[Item] | None = None,
             torch.nn.utils.clip_grad_norm_([p for p in network.parameters() if p.requires_grad], 1.0)
             optimizer.step()
             optimizer.zero_grad(set_to_none=True)
+            if average and step > warmup:  # the average starts from the warmed-up weights
+                average.update()
             progress.set_postfix(loss=f"{output.loss.item():.3f}", **{k: f"{v:.2f}" for k, v in output.losses.items()})
         schedule.step()
         if step % 50 == 0 and output.loss is not None:
             logger.info("step %d/%d loss %.3f %s", step, steps, output.loss.item(), output.losses)
         out_of_time = time.perf_counter() - started > config.max_minutes * 60
         if step in evaluate_at or out_of_time or step == steps:
-            scores = _dev_scores(analyzer, dev, synthetic_dev)
-            history.append({"step": step, "seconds": round(time.perf_counter() - started), **scores})
-            logger.info("step %d: selection score %.4f", step, scores["selection"])
-            progress.write(f"step {step}: dev selection score {scores['selection']:.4f}")
-            if scores["selection"] > best:
-                best = scores["selection"]
-                best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
+            for weights in ("live", "average") if average else ("live",):
+                if weights == "average":
+                    average.swap()
+                scores = _dev_scores(analyzer, dev, synthetic_dev)
+                history.append({"step": step, "weights": weights, "seconds": round(time.perf_counter() - started),
+                                **scores})
+                logger.info("step %d (%s weights): selection score %.4f", step, weights, scores["selection"])
+                progress.write(f"step {step} ({weights} weights): dev selection score {scores['selection']:.4f}")
+                if scores["selection"] > best:
+                    best = scores["selection"]
+                    best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
+                if weights == "average":
+                    average.swap()
         if out_of_time:
             logger.warning("stopping at step %d of %d: the %.0f-minute budget is spent", step, steps,
                            config.max_minutes)

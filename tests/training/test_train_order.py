@@ -42,3 +42,38 @@ def test_selection_counts_hand_written_dev_twice():
     assert selection_score({"dev": dev, "synthetic_dev": synthetic}) == pytest.approx((2 * 0.9 + 0.7) / 3)
     assert selection_score({"dev": None, "synthetic_dev": synthetic}) == pytest.approx(0.7)  # a config without dev
     assert selection_score({"dev": None, "synthetic_dev": None}) == 0.0
+
+
+def test_weight_average_tracks_the_live_weights_and_swaps_back(tiny_model_settings):
+    import torch
+
+    from quotestance.training.train import WeightAverage
+
+    with pytest.raises(ConfigError, match="ema_decay"):
+        TrainConfig(synthetic_articles=0, fixtures=[], dev=[], ema_decay=1.0)
+    config = ModelConfig(**tiny_model_settings)
+    network = QuoteStanceNetwork(load_encoder(config, training=True), config)
+    weight = network.tagger.weight
+    start = weight.detach().clone()
+    average = WeightAverage(network, decay=0.5)
+    average.update()  # the first update copies the live weights
+    with torch.no_grad():
+        weight.add_(1.0)
+    average.update()
+    average.swap()
+    assert torch.allclose(weight, start + 0.5)  # halfway between the two steps
+    average.swap()
+    assert torch.allclose(weight, start + 1.0)  # the live weights are back
+
+
+def test_training_with_an_average_scores_both_weights(tiny_model_settings):
+    from quotestance.training.train import train
+    from tests.conftest import TEST_FIXTURES
+
+    tiny = str(TEST_FIXTURES / "tiny.json")
+    config = TrainConfig(synthetic_articles=4, synthetic_dev_articles=2, fixtures=[tiny], fixture_repeats=2,
+                         dev=[tiny], batch_size=2, evaluations=2, ema_decay=0.9, model=tiny_model_settings)
+    result = train(config)
+    assert [(h["step"], h["weights"]) for h in result.history] == [
+        (s, w) for s in sorted({h["step"] for h in result.history}) for w in ("live", "average")]
+    assert result.best_score == max(h["selection"] for h in result.history)
