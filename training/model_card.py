@@ -30,6 +30,16 @@ def _context_words(config: dict[str, Any]) -> str:
     return f", plus an attention-pooled view of up to {reach} wordpieces on each side of the quote" if reach else ""
 
 
+def _selected(history: list[dict[str, Any]]) -> str:
+    """Which dev evaluation the shipped weights come from."""
+    if not history:
+        return ""
+    best = max(history, key=lambda h: h["selection"])
+    weights = " (the moving average of the weights)" if best.get("weights") == "average" else ""
+    return (f" The shipped weights are those of step {best['step']}{weights}, the best of {len(history)} dev "
+            f"evaluations (selection score {best['selection']:.4f}).")
+
+
 def _folder_size(path: Path) -> float:
     return sum(p.stat().st_size for p in path.iterdir() if p.is_file()) / 2**20
 
@@ -76,7 +86,7 @@ def write_model_card(path: Path, info: dict[str, Any]) -> Path:
         json.dumps({k: v for k, v in training["config"].items() if k not in _NOT_HYPERPARAMETERS}, indent=1),
         "```",
         f"Training took {training['seconds'] / 60:.1f} minutes for {training['steps']} steps on "
-        f"{info['machine']}.",
+        f"{info['machine']}." + _selected(training["history"]),
         "",
         "## Scores",
         "Measured with `quotestance eval` (scoring rules in the project README).",
