@@ -576,8 +576,9 @@ def _fullest_roles(text: str, spans: list[tuple[int, int]]) -> dict[tuple[int, i
 
 _PREPOSITION = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with|to)[ \t]+")
 _TAIL_JOINERS = frozenset({"of", "the", "and", "for", "in", "on", "at", "de"})
-_EXTENSION_STOP = REPORTING_VERBS | NOT_SPEAKERS | {"who", "that", "which", "and", "but", "or", "as", "while", "when",
-                                                     "because", "last", "this", "next"}
+_EXTENSION_STOP = REPORTING_VERBS | NOT_SPEAKERS | {
+    "who", "that", "which", "and", "but", "or", "as", "while", "when", "because", "last", "this", "next",
+    "later", "earlier", "also", "then", "again"}  # "the mission to the UN later posted"
 
 
 def _extension_end(text: str, end: int, most: int = 6) -> int:

@@ -137,6 +137,7 @@ def test_a_role_phrase_neither_runs_through_a_reporting_verb_nor_stops_before_to
     roles = _roles('South Korea\'s mission to the EU agreed. "Good," the mission said in a statement.')
     assert "the mission said in a statement" not in roles
     assert roles["the mission"] == "South Korea's mission to the EU"
+    assert "Russia's mission to the UN" in _roles("Russia's mission to the UN later posted a reply.")
 
 
 def test_a_body_named_with_capitals_is_what_the_bare_noun_repeats():
