@@ -28,6 +28,9 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "default"
 #: Given names that are nearly always female or male, derived from nomquamgender's name data
 #: by `python -m quotestance.training.given_names`: "she said" should not resolve to Sergei.
 GIVEN_NAMES_FILE = Path(__file__).resolve().parent / "data" / "given_names.json"
+#: Public figures and bodies whose side in the cooperation is a matter of record: a hint for the
+#: stance head where an article names "Kim Yo Jong" or "Vassily Nebenzia" without "North Korean" or "Russian".
+KNOWN_SIDES_FILE = Path(__file__).resolve().parent / "data" / "known_sides.json"
 #: Hand-written annotated fixtures (train/dev/test) inside `quotestance.eval`; the same
 #: relative path holds for editable and regular installs.
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "eval" / "fixtures"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import ModelConfig
 from .document import Span
-from .hints import ArticleHints
+from .hints import ArticleHints, KnownSides
 from .marks import MarkedSpan, find_marked_spans
 from .mentions import SpeakerCandidate, find_speaker_candidates, normalize_name
 from .rules import RuleAnalyzer
@@ -113,6 +113,7 @@ class Featurizer:
         self.tokenizer = tokenizer
         self.config = config
         self.rules = RuleAnalyzer()  # its verdicts become hints; it reads the name lexicon once
+        self.known_sides = KnownSides.load()
 
     def encode(self, text: str, gold: GoldArticle | None = None) -> EncodedArticle:
         pieces = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
@@ -125,7 +126,7 @@ class Featurizer:
         candidates = find_speaker_candidates(text)
         candidate_tokens = [_token_span(starts, ends, c.start, c.end) for c in candidates]
         spans = find_marked_spans(text)
-        hints = ArticleHints.of(text, spans, *self.rules.read(text), candidates)
+        hints = ArticleHints.of(text, spans, *self.rules.read(text), candidates, self.known_sides)
         quotes = []
         for span in spans:
             tokens = _token_span(starts, ends, span.start, span.end)

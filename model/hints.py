@@ -11,9 +11,12 @@ learns how far to trust each hint, so rule mistakes cost less than in the rule b
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from .defaults import KNOWN_SIDES_FILE
 from .document import Quote, Span
 from .gender import Gender, role_gender
 from .marks import MarkedSpan
@@ -32,6 +35,8 @@ from .mentions import (
 #: ("Russian envoy ...", "..., South Korea's ambassador,"). The stance head reads them through the
 #: attribution weights: the same words mean support from Moscow and oppose from Seoul.
 SIDE_HINTS = ("side_russia_dprk", "side_opposing")
+#: The sides as `KNOWN_SIDES_FILE` names them, in the same order.
+SIDES = ("russia_dprk", "opposing")
 #: One value per (quote, candidate) pair, in this order. The rules' verdict comes split by how
 #: it was reached, because its reliability differs widely: on the hand-written train and dev
 #: fixtures "..., Kirby said" resolves right 88% of the time, "..., she said" 34%, no verb 27%.
@@ -92,11 +97,34 @@ def _introduction(text: str, start: int, end: int) -> str:
     return text[lo:hi]
 
 
-def entity_sides(text: str, candidates: list[SpeakerCandidate]) -> dict[str, tuple[float, float]]:
+@dataclass(frozen=True)
+class KnownSides:
+    """Normalised names whose side is on record (`KNOWN_SIDES_FILE`): 0 Russia/DPRK, 1 opposing.
+
+    Only full names match: an entity resolves to the fullest name its article gives, and a lone
+    "Kim" could be anyone.
+    """
+
+    sides: dict[str, int]
+
+    @classmethod
+    def load(cls, path: Path = KNOWN_SIDES_FILE) -> KnownSides:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls({normalize_name(name): i for i, side in enumerate(SIDES) for name in data[side]})
+
+
+#: How many introducing words a side on record counts for: it outweighs one stray word
+#: ("Nebenzia, speaking in Seoul"), not a plain introduction on the other side.
+KNOWN_SIDE_WEIGHT = 2
+
+
+def entity_sides(text: str, candidates: list[SpeakerCandidate],
+                 known: KnownSides | None = None) -> dict[str, tuple[float, float]]:
     """Resolved name -> (Russia/DPRK side, opposing side), from the words that introduce its mentions.
 
     Counted over every mention of the entity, so that "Lavrov said" inherits "Russian Foreign
-    Minister Sergei Lavrov"; a tie, or no such words, leaves both at zero.
+    Minister Sergei Lavrov"; a name on record in `known` adds its side. A tie, or no such words,
+    leaves both at zero.
     """
     counts: dict[str, list[int]] = {}
     for candidate in candidates:
@@ -106,6 +134,11 @@ def entity_sides(text: str, candidates: list[SpeakerCandidate]) -> dict[str, tup
         tally = counts.setdefault(candidate.resolved, [0, 0])
         tally[0] += pro
         tally[1] += contra
+    if known is not None:
+        for name, tally in counts.items():
+            side = known.sides.get(normalize_name(name))
+            if side is not None:
+                tally[side] += KNOWN_SIDE_WEIGHT
     return {name: (float(pro > contra), float(contra > pro)) for name, (pro, contra) in counts.items()}
 
 
@@ -149,7 +182,7 @@ class ArticleHints:
     @classmethod
     def of(cls, text: str, spans: list[MarkedSpan], rule_quotes: list[Quote],
            genders: dict[str, Gender] | None = None,
-           candidates: list[SpeakerCandidate] | None = None) -> ArticleHints:
+           candidates: list[SpeakerCandidate] | None = None, known: KnownSides | None = None) -> ArticleHints:
         quoted = sorted((s.start, s.end) for s in spans if not s.nested)
         starts = [s for s, _ in quoted]
 
@@ -162,7 +195,7 @@ class ArticleHints:
         speakers = {normalize_name(q.speaker) for q in rule_quotes if q.speaker and q.cue is not None}
         return cls(boundaries, [m.start() for m in re.finditer("\n", text)], quoted,
                    {(q.start, q.end): _Verdict.of(q) for q in rule_quotes}, speakers, genders or {},
-                   entity_sides(text, candidates or []))
+                   entity_sides(text, candidates or [], known))
 
     def quote(self, span: MarkedSpan) -> list[float]:
         verdict = self.verdicts.get((span.start, span.end))

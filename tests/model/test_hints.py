@@ -83,3 +83,16 @@ def test_sides_come_from_the_words_that_introduce_an_entity():
     assert sides["Vassily Nebenzia"] == (1.0, 0.0)  # every mention inherits the introduction
     assert sides["Hwang Joon-kook"] == (0.0, 1.0)  # from the appositive
     assert sides["Multilateral Sanctions Monitoring Team"] == (0.0, 0.0)  # a clause is no introduction
+
+
+def test_a_side_on_record_fills_in_where_the_article_gives_none():
+    from quotestance.model.hints import KnownSides
+
+    known = KnownSides.load()
+    text = ("Kim Yo Jong issued a statement. Ursula von der Leyen replied. Vassily Nebenzia, speaking in Seoul, "
+            "objected. A farmer, Ivan Petrov, shrugged. Kim disagreed.")
+    sides = entity_sides(text, find_speaker_candidates(text), known)
+    assert sides["Kim Yo Jong"] == (1.0, 0.0) and sides["Ursula von der Leyen"] == (0.0, 1.0)
+    assert sides["Vassily Nebenzia"] == (1.0, 0.0)  # on record, it outweighs one stray word
+    assert sides["Ivan Petrov"] == (0.0, 0.0)
+    assert entity_sides(text, find_speaker_candidates(text))["Kim Yo Jong"] == (0.0, 0.0)  # without the record
