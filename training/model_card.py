@@ -66,7 +66,8 @@ def write_model_card(path: Path, info: dict[str, Any]) -> Path:
         f"{config['max_candidates']} candidate mentions (or none) per quote, from the encoder's view of the quote "
         "and the mention, their distance and structural hints (`model/hints.py`: the rule baseline's verdict and "
         "how it was reached, whether a he/she subject fits the mention's gender, same sentence or paragraph, "
-        "quoted or not, mention kind, the side the article's words put the mention's entity on); a stance "
+        "quoted or not, mention kind, the side the article's words put the mention's entity on, or the side on "
+        "record for known public figures and bodies, `model/data/known_sides.json`); a stance "
         "classifier reads the quote (its mean and an attention-pooled summary), its likely speaker and that "
         "speaker's side, and the window" + _context_words(config) + ".",
         f"- Files: {_folder_size(path):.1f} MB in all (`model.safetensors`, `config.json`, tokenizer files).",
