@@ -84,10 +84,12 @@ ORG_HEADS = frozenset(
 # A capitalised word, an initial ("J."), or a dotted abbreviation ("U.S."); a word's own full
 # stop never joins it to the next word, so "the Kremlin. Dmitry Peskov" gives two names.
 _NAME_TOKEN = r"(?:(?:[A-Z]\.){1,3}(?![a-z])|(?:Dr|Mr|Mrs|Ms|Gen|Lt|Col|Maj|Sen|Rep|Gov|Adm|St)\.|[A-Z][\w\u2019'\-]*)"
-#: Lower-case particles inside a name: "Ursula von der Leyen", "Ministry of Defence".
-NAME_PARTICLES = frozenset("de van von der den la bin al of el da".split())
-NAME = re.compile(rf"{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_TOKEN}|(?:de|van|von|bin|al|of|el|da)(?:[ \t]+(?:der|den|la))?"
-                  r"(?=[ \t]+[A-Z])))*")
+#: Lower-case particles inside a name: "Ministry of Defence", "Ursula von der Leyen" (a second
+#: particle only after a first one).
+_PARTICLES, _SECOND_PARTICLES = ("de", "van", "von", "bin", "al", "of", "el", "da"), ("der", "den", "la")
+NAME_PARTICLES = frozenset(_PARTICLES + _SECOND_PARTICLES)
+NAME = re.compile(rf"{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_TOKEN}|(?:{'|'.join(_PARTICLES)})"
+                  rf"(?:[ \t]+(?:{'|'.join(_SECOND_PARTICLES)}))?(?=[ \t]+[A-Z])))*")
 _SENTENCE_STARTERS = frozenset(
     """the a an in on at this that these those it its he she they we i but and or as after before when
     while if for with by from to of meanwhile however yet still also some many most one two three

@@ -184,6 +184,11 @@ class WeightAverage:
         self.network = network
         self.averaged = AveragedModel(network, multi_avg_fn=get_ema_multi_avg_fn(decay))
 
+    @property
+    def ready(self) -> bool:
+        """Whether any step has been averaged yet (before warm-up ends, none has)."""
+        return bool(self.averaged.n_averaged)
+
     def update(self) -> None:
         self.averaged.update_parameters(self.network)
 
@@ -267,7 +272,7 @@ def train(config: TrainConfig, items: list[Item] | None = None,
             logger.info("step %d/%d loss %.3f %s", step, steps, output.loss.item(), output.losses)
         out_of_time = time.perf_counter() - started > config.max_minutes * 60
         if step in evaluate_at or out_of_time or step == steps:
-            for weights in ("live", "average") if average else ("live",):
+            for weights in ("live", "average") if average and average.ready else ("live",):
                 if weights == "average":
                     average.swap()
                 scores = _dev_scores(analyzer, dev, synthetic_dev)

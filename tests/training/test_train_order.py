@@ -56,7 +56,9 @@ def test_weight_average_tracks_the_live_weights_and_swaps_back(tiny_model_settin
     weight = network.tagger.weight
     start = weight.detach().clone()
     average = WeightAverage(network, decay=0.5)
+    assert not average.ready  # nothing averaged yet: training evaluates only the live weights
     average.update()  # the first update copies the live weights
+    assert average.ready
     with torch.no_grad():
         weight.add_(1.0)
     average.update()
