@@ -96,3 +96,16 @@ def test_a_side_on_record_fills_in_where_the_article_gives_none():
     assert sides["Vassily Nebenzia"] == (1.0, 0.0)  # on record, it outweighs one stray word
     assert sides["Ivan Petrov"] == (0.0, 0.0)
     assert entity_sides(text, find_speaker_candidates(text))["Kim Yo Jong"] == (0.0, 0.0)  # without the record
+
+
+def test_the_record_of_known_sides_is_consistent():
+    import json
+
+    from quotestance.model.defaults import KNOWN_SIDES_FILE
+    from quotestance.model.hints import SIDES
+    from quotestance.model.mentions import normalize_name
+
+    data = json.loads(KNOWN_SIDES_FILE.read_text(encoding="utf-8"))
+    names = {side: {normalize_name(n) for n in data[side]} for side in SIDES}
+    assert not names[SIDES[0]] & names[SIDES[1]]  # nobody on both sides
+    assert all(len(names[side]) == len(data[side]) for side in SIDES)  # no entry repeats another
