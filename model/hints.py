@@ -31,12 +31,12 @@ from .mentions import (
     normalize_name,
 )
 
+#: The two sides, as `KNOWN_SIDES_FILE` names them.
+SIDES = ("russia_dprk", "opposing")
 #: Which side the article places the candidate's entity on, read from the words that introduce it
 #: ("Russian envoy ...", "..., South Korea's ambassador,"). The stance head reads them through the
 #: attribution weights: the same words mean support from Moscow and oppose from Seoul.
-SIDE_HINTS = ("side_russia_dprk", "side_opposing")
-#: The sides as `KNOWN_SIDES_FILE` names them, in the same order.
-SIDES = ("russia_dprk", "opposing")
+SIDE_HINTS = tuple(f"side_{side}" for side in SIDES)
 #: One value per (quote, candidate) pair, in this order. The rules' verdict comes split by how
 #: it was reached, because its reliability differs widely: on the hand-written train and dev
 #: fixtures "..., Kirby said" resolves right 88% of the time, "..., she said" 34%, no verb 27%.

@@ -143,7 +143,7 @@ def _length_grouped_order(items: Sequence[Item], config: TrainConfig, epochs: in
     return order
 
 
-def _optimizer(network: QuoteStanceNetwork, config: TrainConfig, steps: int):
+def _optimizer(network: QuoteStanceNetwork, config: TrainConfig, steps: int, warmup: int):
     from transformers import get_linear_schedule_with_warmup
 
     encoder = [p for p in network.encoder.parameters() if p.requires_grad]
@@ -152,7 +152,7 @@ def _optimizer(network: QuoteStanceNetwork, config: TrainConfig, steps: int):
         {"params": encoder, "lr": config.encoder_learning_rate},
         {"params": heads, "lr": config.learning_rate},
     ], weight_decay=config.weight_decay)
-    schedule = get_linear_schedule_with_warmup(optimizer, int(steps * config.warmup_share), steps)
+    schedule = get_linear_schedule_with_warmup(optimizer, warmup, steps)
     return optimizer, schedule
 
 
@@ -242,14 +242,14 @@ def train(config: TrainConfig, items: list[Item] | None = None,
                                  config.stance_label_smoothing).to(config.device)
     analyzer = QuoteAnalyzer(network, tokenizer, model_config)
     steps = max(1, int(len(items) * config.epochs / config.batch_size))
-    optimizer, schedule = _optimizer(network, config, steps)
+    warmup = int(steps * config.warmup_share)
+    optimizer, schedule = _optimizer(network, config, steps, warmup)
     order = _length_grouped_order(items, config, int(config.epochs) + 1)
     evaluate_at = {max(1, round(steps * (k + 1) / config.evaluations)) for k in range(config.evaluations)}
     device_type = torch.device(config.device).type
     fast_bf16 = cpu_has_fast_bf16() if device_type == "cpu" else True
     autocast = torch.autocast(device_type, dtype=torch.bfloat16, enabled=fast_bf16)
     average = WeightAverage(network, config.ema_decay) if config.ema_decay else None
-    warmup = int(steps * config.warmup_share)
     best, best_state, history = -1.0, None, []
     started = time.perf_counter()
     progress = tqdm(range(1, steps + 1), desc="training", disable=None)
