@@ -271,7 +271,7 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
     return start + at, text[at:], titles
 
 
-_APPOSITIVE = re.compile(r",[ \t]+(?:(?:an?|the)[ \t]+|(?=[A-Z]))([^,.;:\n]{1,60})")  # ", Russia's envoy"
+_APPOSITIVE = re.compile(r",[ \t]+(?:(?:an?|the)[ \t]+|(?=[A-Z])|(?P<bare>))([^,.;:\n]{1,60})")  # ", Russia's envoy"
 
 
 def _appositive_role(text: str, end: int) -> tuple[str, ...]:
@@ -283,7 +283,9 @@ def _appositive_role(text: str, end: int) -> tuple[str, ...]:
     match = _APPOSITIVE.match(text, end)
     if match is None:
         return ()
-    words = _HEAD_CUT.sub("", match.group(1)).casefold().split()[:5]
+    words = _HEAD_CUT.sub("", match.group(2)).casefold().split()[:5]
+    if match.group("bare") is not None and not (words and words[0] in ROLE_NOUNS):
+        return ()  # a bare appositive must open with its role: ", spokesman for the ministry,"
     return tuple(w for w in words if w in ROLE_NOUNS and w not in ORG_HEADS)
 
 

@@ -342,7 +342,7 @@ def _ends_sentence(text: str, span: MarkedSpan) -> bool:
 
 
 #: "KCNA quoted Kim as saying": the agency relays, the one it quotes speaks.
-_QUOTED_AS = re.compile(rf"[ \t]+(?P<obj>{_SUBJECT_WORDS})[ \t]+as[ \t]+(?:saying|telling|stating)\b", re.IGNORECASE)
+_QUOTED_AS = re.compile(rf"[ \t]+(?P<obj>{_SUBJECT_WORDS})[ \t]+as[ \t]+\w+ing\b", re.IGNORECASE)
 
 
 def _find_attribution(masked: str, span: MarkedSpan, next_start: int,
@@ -361,11 +361,14 @@ def _nearest_attribution(masked: str, span: MarkedSpan, next_start: int, ends_se
     after = None if ends_sentence else _attribution_after(masked, min(span.end + 1, len(masked)), limit)
     if after:
         return after
+    before = _attribution_before(masked, lo, max(span.start - 1, lo))
+    if before:  # "Choe described the ties as "...," according to KCNA": the agency only relays her words
+        return before
     according = _ACCORDING.search(masked, lo, max(hi, span.end))
     if according:
         subject = Span.at(masked, *according.span("subj"))
         return Attribution(subject, Span.at(masked, according.start(), according.start() + 12))
-    return _attribution_before(masked, lo, max(span.start - 1, lo))
+    return None
 
 
 class RuleAnalyzer(DatasetMixin):

@@ -94,6 +94,10 @@ def test_an_appositive_gives_a_name_its_title():
             "The spokesman sighed.")
     roles = {c.text: c.resolved for c in find_speaker_candidates(text) if c.kind == "role"}
     assert roles["The spokesman"] == "Oleh Marchenko"
+    text = ("Kremlin spokesman Dmitry Peskov spoke first. Heorhii Tykhyi, spokesman for Ukraine's foreign "
+            "ministry, spoke next. The spokesman sighed.")
+    roles = {c.text: c.resolved for c in find_speaker_candidates(text) if c.kind == "role"}
+    assert roles["The spokesman"] == "Heorhii Tykhyi"  # a bare appositive that opens with its role
 
 
 def test_a_definite_role_refers_back_to_the_unnamed_source_it_repeats():

@@ -112,3 +112,13 @@ def test_an_agency_that_quotes_someone_is_not_the_speaker():
     assert [q.speaker for q in doc.quotes] == ["Kim Jong Un"]
     doc = rules('Kim Jong Un met the envoy. "We will stand with Russia," KCNA quoted him as saying.')
     assert [q.speaker for q in doc.quotes] == ["Kim Jong Un"]  # "him" is "he" in the object case
+    doc = rules('The agency quoted Kim Jong Un as pledging that his country would "always stand by Russia."')
+    assert [q.speaker for q in doc.quotes] == ["Kim Jong Un"]  # any "as ...ing", not only "as saying"
+
+
+def test_according_to_relays_the_words_of_a_named_subject():
+    rules = RuleAnalyzer()
+    doc = rules('Choe Son Hui described the two countries as "brothers in arms," according to KCNA.')
+    assert [q.speaker for q in doc.quotes] == ["Choe Son Hui"]
+    doc = rules('According to the presidential office, Yoon called the dispatch "a dangerous escalation."')
+    assert [q.speaker for q in doc.quotes] == ["Yoon"]
