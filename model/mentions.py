@@ -93,7 +93,8 @@ NAME = re.compile(rf"{_NAME_TOKEN}(?:[ \t]+(?:{_NAME_TOKEN}|(?:{'|'.join(_PARTIC
 _SENTENCE_STARTERS = frozenset(
     """the a an in on at this that these those it its he she they we i but and or as after before when
     while if for with by from to of meanwhile however yet still also some many most one two three
-    related photo file members seoul's his her their our""".split()
+    related photo file members seoul's his her their our not yes every all what how why where who there
+    here so because then now""".split()
 )
 
 
@@ -120,6 +121,8 @@ def _inside(spans: list[tuple[int, int]], position: int) -> bool:
 
 
 _COMMON_ENDINGS = ("ing", "ed", "ly", "ies", "ness", "ment", "ful", "less", "ous", "ive", "able")
+#: Before a sentence's first word: a line break or a full stop, and perhaps an opening mark ("Not yet.").
+_OPENS = re.compile(r"(?:[.!?][ \t]*|\n[ \t]*)[\"\u201c(]?$")
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w\u2019'\-]*")
@@ -147,7 +150,7 @@ class _CapitalUse:
         if len(words) != 1:
             return False
         word = words[0]
-        opens = start == 0 or text[max(0, start - 2) : start].strip() in ("", ".", "!", "?")
+        opens = start == 0 or _OPENS.search(text, max(0, start - 4), start) is not None
         ordinary = word.casefold().endswith(_COMMON_ENDINGS) or word.casefold() in _SENTENCE_STARTERS
         after = text[start + len(word) : start + len(word) + 40].split()[:2]
         speaks = any(w.strip(",.:;").casefold() in REPORTING_VERBS for w in after)

@@ -166,3 +166,10 @@ def test_particles_join_a_name():
     resolved = {c.text: c.resolved for c in find_speaker_candidates(text)}
     assert resolved["Ursula von der Leyen"] == "Ursula von der Leyen"
     assert resolved["Leyen"] == "Ursula von der Leyen"
+
+
+def test_a_common_word_opening_a_quote_is_no_name():
+    text = ('Ella Park asked her. "Did they talk?"\n\n"Not for the laboratory. Every launch '
+            'matters," Olena Marchuk said. "What Moscow wants is time."')
+    names = [c.text for c in find_speaker_candidates(text)]
+    assert names == ["Ella Park", "Olena Marchuk", "Moscow"]
