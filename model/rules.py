@@ -45,7 +45,7 @@ _SUBJECT_WORDS = r"(?:[\w\u2019'\-.,\[\]]+[ \t]+){0,9}?[\w\u2019'\-.\]]+"
 _AFTER = re.compile(
     rf"[\s,\u2014\u2013-]*(?:(?P<verb1>{REPORTING_VERB})[ \t]+(?P<subj1>{_SUBJECT_WORDS})"
     r"(?=[,.;:]|[ \t]+(?:on|in|at|who|of|to)\b|$)"
-    rf"|(?!(?:and|but|or|which|who|that|while)\b)(?P<subj2>{_SUBJECT_WORDS})"
+    rf"|(?!(?:and|but|or|which|who|that|while|according)\b)(?P<subj2>{_SUBJECT_WORDS})"
     rf"[ \t]+(?:also[ \t]+|later[ \t]+|then[ \t]+)?(?P<verb2>{REPORTING_VERB}))",
     re.IGNORECASE,
 )
@@ -69,6 +69,9 @@ _TAIL = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with|to)\b.*", re.DOTALL)
 #: A subject before a first verb, when the reporting verb is the second: "Putin expressed thanks and said".
 _COORDINATED = re.compile(rf"\s*({_NAME_WORDS})[ \t]+[a-z][^\u00a7]*[ \t]and[ \t]*$")
 _ACCORDING = re.compile(r"according to (?P<subj>[^,.;\u00a7]+)", re.IGNORECASE)
+#: What a "which" or "who" stands for: "(according to) the agency KCNA, which called".
+_RELATIVE = re.compile(r"(?:(?<=[,.!?;\u00a7])|^)[ \t]*(?:according to[ \t]+)?(?P<subj>[^,.;\u00a7\n]+)"
+                       r",[ \t]+(?:which|who)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _BOUNDARY = re.compile(rf"[.!?;]{NOT_ABBREVIATION}\s+|\n|,\s+(?:and|but|while|as)\s+|\s--\s|\u2014")
 
 
@@ -276,6 +279,17 @@ def _subject_like(phrase: str) -> bool:
         and words[-1].casefold() not in ("and", "but", "or", "has", "have", "had", "was", "is")
 
 
+def _antecedent(masked: str, lo: int, end: int) -> Span | None:
+    """The phrase a relative "which" or "who" ending at `end` stands for, if it can speak."""
+    found = _RELATIVE.search(masked, lo, end)
+    if found is None:
+        return None
+    phrase = found.group("subj").strip()
+    if not _subject_like(phrase) or re.match(REPORTING_VERB, phrase, re.IGNORECASE):  # "said one diplomat, who"
+        return None
+    return Span.at(masked, *found.span("subj"))
+
+
 def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
     """The last reporting verb before `start` that has a subject ("X said" or "said X")."""
     for verb in reversed(list(re.finditer(REPORTING_VERB, masked[lo:start], re.IGNORECASE))):
@@ -285,6 +299,8 @@ def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
         clause_start = lo + len(before) - len(clause)
         lead = re.match(r"\s*(?:(?:and|but|or|then|also)\b\s*)*", clause)
         subject = Span.at(masked, clause_start + lead.end(), lo + len(before))
+        if subject.text.strip().casefold() in {"which", "who"}:  # "... according to KCNA, which called"
+            subject = _antecedent(masked, lo, v_start) or subject
         if not subject.text.strip():
             appositive = _APPOSITIVE_BEFORE.search(masked, max(lo, v_start - 200), v_start)
             after = _AFTER.match(masked, v_start, start)

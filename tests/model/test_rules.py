@@ -122,3 +122,6 @@ def test_according_to_relays_the_words_of_a_named_subject():
     assert [q.speaker for q in doc.quotes] == ["Choe Son Hui"]
     doc = rules('According to the presidential office, Yoon called the dispatch "a dangerous escalation."')
     assert [q.speaker for q in doc.quotes] == ["Yoon"]
+    doc = rules('Choe Son Hui called the two countries "brothers in arms," according to KCNA, which called the '
+                'visitors "dear friends."')
+    assert [q.speaker for q in doc.quotes] == ["Choe Son Hui", "KCNA"]  # "which" stands for the agency
