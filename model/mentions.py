@@ -121,7 +121,7 @@ def _inside(spans: list[tuple[int, int]], position: int) -> bool:
 
 
 _COMMON_ENDINGS = ("ing", "ed", "ly", "ies", "ness", "ment", "ful", "less", "ous", "ive", "able")
-#: Before a sentence's first word: a line break or a full stop, and perhaps an opening mark ("Not yet.").
+#: Before a sentence's first word: a line break or a sentence's end, and perhaps an opening mark ("Not yet.").
 _OPENS = re.compile(r"(?:[.!?][ \t]*|\n[ \t]*)[\"\u201c(]?$")
 
 
@@ -274,7 +274,8 @@ def _split_title(text: str, start: int) -> tuple[int, str, tuple[str, ...]]:
     return start + at, text[at:], titles
 
 
-_APPOSITIVE = re.compile(r",[ \t]+(?:(?:an?|the)[ \t]+|(?=[A-Z])|(?P<bare>))([^,.;:\n]{1,60})")  # ", Russia's envoy"
+#: ", Russia's envoy", ", a spokesman for", or bare: ", spokesman for".
+_APPOSITIVE = re.compile(r",[ \t]+(?:(?:an?|the)[ \t]+|(?=[A-Z])|(?P<bare>))(?P<words>[^,.;:\n]{1,60})")
 
 
 def _appositive_role(text: str, end: int) -> tuple[str, ...]:
@@ -286,7 +287,7 @@ def _appositive_role(text: str, end: int) -> tuple[str, ...]:
     match = _APPOSITIVE.match(text, end)
     if match is None:
         return ()
-    words = _HEAD_CUT.sub("", match.group(2)).casefold().split()[:5]
+    words = _HEAD_CUT.sub("", match.group("words")).casefold().split()[:5]
     if match.group("bare") is not None and not (words and words[0] in ROLE_NOUNS):
         return ()  # a bare appositive must open with its role: ", spokesman for the ministry,"
     return tuple(w for w in words if w in ROLE_NOUNS and w not in ORG_HEADS)
