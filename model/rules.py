@@ -72,6 +72,9 @@ _ACCORDING = re.compile(r"according to (?P<subj>[^,.;\u00a7]+)", re.IGNORECASE)
 #: What a "which" or "who" stands for: "(according to) the agency KCNA, which called".
 _RELATIVE = re.compile(r"(?:(?<=[,.!?;\u00a7])|^)[ \t]*(?:according to[ \t]+)?(?P<subj>[^,.;\u00a7\n]+)"
                        r",[ \t]+(?:which|who)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+#: "A border official, who declined to be named, said": the subject before a relative aside.
+_RELATIVE_ASIDE = re.compile(r"(?:(?<=[.!?;\u00a7\n])|^)[ \t]*(?P<subj>[^,.;:\u00a7\n]+),[ \t]+(?:who|which)\b"
+                             r"[^,.;:\u00a7\n]*,[ \t]*$", re.MULTILINE)
 _BOUNDARY = re.compile(rf"[.!?;]{NOT_ABBREVIATION}\s+|\n|,\s+(?:and|but|while|as)\s+|\s--\s|\u2014")
 
 
@@ -222,6 +225,9 @@ class _Resolver:
         return found
 
     def resolve(self, subject: Span, position: int | None = None) -> str | None:
+        clause = _RELATIVE_CLAUSE.search(subject.text)  # "an agency that sells tours to North Korea"
+        if clause and clause.start() and subject.text[clause.end() :].strip():
+            subject = Span(subject.text[: clause.start()], subject.start, subject.start + clause.start())
         words = [w.strip(",.").casefold() for w in subject.text.split()]
         described = self._described(subject, words)
         if described:
@@ -247,6 +253,7 @@ class _Resolver:
         return phrase or None
 
 
+_RELATIVE_CLAUSE = re.compile(r"\s+(?:who|which|that)\b", re.IGNORECASE)
 _INDEFINITE = re.compile(r"(?:an?|one|another|some|two|several)\s+", re.IGNORECASE)
 
 
@@ -303,9 +310,12 @@ def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
             subject = _antecedent(masked, lo, v_start) or subject
         if not subject.text.strip():
             appositive = _APPOSITIVE_BEFORE.search(masked, max(lo, v_start - 200), v_start)
+            aside = _RELATIVE_ASIDE.search(masked, max(lo, v_start - 200), v_start)
             after = _AFTER.match(masked, v_start, start)
             if appositive:
                 subject = Span.at(masked, *appositive.span("subj"))
+            elif aside and _subject_like(aside.group("subj")):
+                subject = Span.at(masked, *aside.span("subj"))
             elif after and after.group("subj1") and verb.group().casefold() in _INVERTIBLE \
                     and _subject_like(after.group("subj1")):
                 subject = Span.at(masked, *after.span("subj1"))

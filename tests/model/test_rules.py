@@ -125,3 +125,13 @@ def test_according_to_relays_the_words_of_a_named_subject():
     doc = rules('Choe Son Hui called the two countries "brothers in arms," according to KCNA, which called the '
                 'visitors "dear friends."')
     assert [q.speaker for q in doc.quotes] == ["Choe Son Hui", "KCNA"]  # "which" stands for the agency
+
+
+def test_a_relative_clause_neither_hides_nor_names_the_subject():
+    rules = RuleAnalyzer()
+    doc = rules('Yelena Petrova sells tickets. "It is busy," she said.\n\nA border official at the airport, who '
+                'declined to be named, said traffic had grown "several times over" since last year.')
+    assert [q.speaker for q in doc.quotes] == ["Yelena Petrova", "border official at the airport"]
+    doc = rules('"Foreign visitors are not being accepted," a China-based agency that sells tours to North Korea '
+                'told its clients.')
+    assert [q.speaker for q in doc.quotes] == ["China-based agency"]  # not "Korea", from inside the clause
