@@ -405,7 +405,7 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
         found[(mention.start, mention.end)] = SpeakerCandidate(
             mention.start, mention.end, mention.text, mention.kind, resolved
         )
-    roles = []
+    roles, phrases = [], []
     for match in ROLE_PHRASE.finditer(text):
         if _inside(credits, match.start()):
             continue
@@ -418,6 +418,10 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
             if key not in found:
                 found[key] = SpeakerCandidate(*key, text[key[0] : key[1]], "role", "")
                 roles.append(key)
+        if found[match.span()].kind == "role":
+            phrases.append(match.span())
+    for key in _modifiers(found, phrases):  # "JCS" in "a senior JCS official" is no speaker of its own
+        del found[key]
     fullest_roles = _fullest_roles(text, roles)
     descriptions = _descriptions(text, fullest_roles, mentions)
     for key, fullest in fullest_roles.items():
@@ -425,6 +429,25 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
         resolved = person or _strip_article(text[fullest[0] : fullest[1]])
         found[key] = SpeakerCandidate(*key, found[key].text, "role", resolved)
     return sorted(found.values(), key=lambda c: (c.start, c.end))
+
+
+#: Role heads that stand for a body or a text: in "the KCNA statement" the name inside is the speaker.
+_BODY_HEADS = ORG_HEADS | frozenset(
+    """statement embassy consulate mission delegation newspaper daily paper chamber directorate treasury bloc
+    panel body team monitor executive""".split()
+)
+
+
+def _modifiers(found: dict[tuple[int, int], SpeakerCandidate], phrases: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Names that only modify a person's role: "JCS" in "a senior JCS official", "a pro-Kremlin blogger".
+
+    The phrase speaks, not the organisation inside it; as candidates of their own such names drew
+    the attribution away from the phrase.
+    """
+    people = [(start, end) for start, end in phrases
+              if found[(start, end)].text.split()[-1].casefold().removesuffix("s") not in _BODY_HEADS]
+    return [key for key, candidate in found.items() if candidate.kind != "role"
+            and any(start <= key[0] and key[1] < end for start, end in people)]
 
 
 def role_descriptions(text: str) -> list[tuple[int, str]]:

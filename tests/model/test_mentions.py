@@ -173,3 +173,12 @@ def test_a_common_word_opening_a_quote_is_no_name():
             'matters," Olena Marchuk said. "What Moscow wants is time."')
     names = [c.text for c in find_speaker_candidates(text)]
     assert names == ["Ella Park", "Olena Marchuk", "Moscow"]
+
+
+def test_a_name_modifying_a_persons_role_is_no_candidate_of_its_own():
+    text = ('"The figure is reliable," a senior JCS official said. "No," the KCNA statement said. '
+            '"Yes," a pro-Kremlin military blogger wrote.')
+    candidates = {c.text: c.resolved for c in find_speaker_candidates(text)}
+    assert "JCS" not in candidates and "Kremlin" not in candidates  # the official and the blogger speak
+    assert candidates["a senior JCS official"] == "senior JCS official"
+    assert candidates["KCNA"] == "KCNA"  # a statement is its issuer's
