@@ -94,7 +94,7 @@ _SENTENCE_STARTERS = frozenset(
     """the a an in on at this that these those it its he she they we i but and or as after before when
     while if for with by from to of meanwhile however yet still also some many most one two three
     related photo file members seoul's his her their our not yes every all what how why where who there
-    here so because then now""".split()
+    here because then now""".split()
 )
 
 
@@ -444,7 +444,7 @@ def _modifiers(found: dict[tuple[int, int], SpeakerCandidate], phrases: list[tup
     The phrase speaks, not the organisation inside it; as candidates of their own such names drew
     the attribution away from the phrase.
     """
-    people = [(start, end) for start, end in phrases
+    people = [(start, end) for start, end in phrases  # a role phrase's plural is its head plus "s"
               if found[(start, end)].text.split()[-1].casefold().removesuffix("s") not in _BODY_HEADS]
     return [key for key, candidate in found.items() if candidate.kind != "role"
             and any(start <= key[0] and key[1] < end for start, end in people)]

@@ -182,3 +182,8 @@ def test_a_name_modifying_a_persons_role_is_no_candidate_of_its_own():
     assert "JCS" not in candidates and "Kremlin" not in candidates  # the official and the blogger speak
     assert candidates["a senior JCS official"] == "senior JCS official"
     assert candidates["KCNA"] == "KCNA"  # a statement is its issuer's
+
+
+def test_so_is_a_korean_surname_not_only_a_sentence_opener():
+    names = [c.resolved for c in find_speaker_candidates('The envoy spoke. So Se Pyong said "we stand firm."')]
+    assert "So Se Pyong" in names
