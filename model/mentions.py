@@ -71,7 +71,7 @@ TITLE_WORDS = frozenset(
 PLACE_WORDS = frozenset(
     """united kingdom states korea korea's russia china japan union nations republic north south n. s. west
     east european federation sea island islands seoul pyongyang moscow tokyo beijing washington kyiv kursk
-    vladivostok brussels london paris berlin geneva""".split()
+    vladivostok brussels london paris berlin geneva zealand""".split()
 )
 #: Last words that make a capitalised sequence an organisation, kept whole.
 ORG_HEADS = frozenset(

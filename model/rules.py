@@ -344,7 +344,28 @@ def _shared_attributions(text: str, masked: str, spans: list[MarkedSpan]) -> lis
         gap = masked[spans[i].end + 1 : max(spans[i + 1].start - 1, spans[i].end + 1)]
         if found[i] is None and re.fullmatch(r"[ \t,]*(?:and|or)?[ \t,]*", gap):  # not across paragraphs
             found[i] = found[i + 1]
+        elif found[i] is None and (following := _continuation(text, spans, i)) is not None:
+            found[i] = found[following]
     return found
+
+
+def _continuation(text: str, spans: list[MarkedSpan], i: int) -> int | None:
+    """The span that carries on span i's quote in the next paragraph, if any.
+
+    A paragraph that ends without a closing mark continues in the next one, which reopens the
+    quote; all its paragraphs share one speaker, often named only after the last of them.
+    """
+    span = spans[i]
+    if span.closed or span.nested:
+        return None
+    following = next((j for j in range(i + 1, len(spans)) if not spans[j].nested), None)
+    if following is None or not _PARAGRAPH_REOPENS.fullmatch(text, span.end, spans[following].start):
+        return None
+    return following
+
+
+#: What lies between a paragraph left open and the span that carries it on: the break and a reopening mark.
+_PARAGRAPH_REOPENS = re.compile(r"[ \t]*\n\s*[\"\u201c]")
 
 
 def _speech_events(text: str, masked: str) -> list[tuple[int, Span]]:

@@ -135,3 +135,15 @@ def test_a_relative_clause_neither_hides_nor_names_the_subject():
     doc = rules('"Foreign visitors are not being accepted," a China-based agency that sells tours to North Korea '
                 'told its clients.')
     assert [q.speaker for q in doc.quotes] == ["China-based agency"]  # not "Korea", from inside the clause
+
+
+def test_a_quote_running_over_paragraphs_takes_the_speaker_named_after_its_last_paragraph():
+    doc = RuleAnalyzer()('"We spoke on Monday," Yelena Petrova said.\n\n"The treaty threatens nobody.\n\n'
+                         '"It is a defensive pact," Kim Min-jun, the defence minister, said.')
+    assert [q.speaker for q in doc.quotes] == ["Yelena Petrova", "Kim Min-jun", "Kim Min-jun"]
+
+
+def test_new_zealand_is_a_place_that_he_cannot_point_to():
+    doc = RuleAnalyzer()('"We are watching," Oleg Kozhemyako said.\n\nMinisters from Australia and New Zealand '
+                         'met in Rome.\n\n"The line opens in March," he said.')
+    assert [q.speaker for q in doc.quotes] == ["Oleg Kozhemyako", "Oleg Kozhemyako"]
