@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .batch import DatasetMixin
 from .document import Document, Quote, Span
@@ -339,13 +339,32 @@ def _shared_attributions(text: str, masked: str, spans: list[MarkedSpan]) -> lis
         if not span.nested:
             upcoming = span.start - 1
     for span, next_start in zip(spans, reversed(next_starts), strict=True):
-        found.append(_find_attribution(masked, span, next_start, _ends_sentence(text, span)))
+        inner = _nested_attribution(text, spans, span) if span.nested else None
+        found.append(inner or _find_attribution(masked, span, next_start, _ends_sentence(text, span)))
     for i in range(len(spans) - 2, -1, -1):
         gap = masked[spans[i].end + 1 : max(spans[i + 1].start - 1, spans[i].end + 1)]
-        if found[i] is None and re.fullmatch(r"[ \t,]*(?:and|or)?[ \t,]*", gap):  # not across paragraphs
+        if found[i] is None and not spans[i + 1].nested and re.fullmatch(r"[ \t,]*(?:and|or)?[ \t,]*", gap):
             found[i] = found[i + 1]
         elif found[i] is None and (following := _continuation(text, spans, i)) is not None:
             found[i] = found[following]
+    return found
+
+
+def _nested_attribution(text: str, spans: list[MarkedSpan], span: MarkedSpan) -> Attribution | None:
+    """Who the outer quote says spoke a quote inside it: "I heard Taras Lysenko say 'a grave threat'".
+
+    The outer quote's own words are read, the inner quotes blanked. A pronoun subject ("He said,
+    '...'") is not taken: whom it means inside someone's quote is guesswork.
+    """
+    outer = next((s for s in spans if not s.nested and s.start < span.start and span.end <= s.end), None)
+    if outer is None:
+        return None
+    inside = [replace(s, nested=False) for s in spans if s.nested and outer.start <= s.start < outer.end]
+    view = _mask_quotes(text, inside)
+    lo = max(outer.start, _sentence_bounds(view, span.start)[0])
+    found = _attribution_before(view, lo, max(span.start - 1, lo))
+    if found is None or found.subject.text.strip(" ,").casefold().split()[-1] in PRONOUNS:
+        return None
     return found
 
 

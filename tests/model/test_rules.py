@@ -147,3 +147,19 @@ def test_new_zealand_is_a_place_that_he_cannot_point_to():
     doc = RuleAnalyzer()('"We are watching," Oleg Kozhemyako said.\n\nMinisters from Australia and New Zealand '
                          'met in Rome.\n\n"The line opens in March," he said.')
     assert [q.speaker for q in doc.quotes] == ["Oleg Kozhemyako", "Oleg Kozhemyako"]
+
+
+def test_a_quote_inside_a_quote_belongs_to_whom_the_outer_quote_names():
+    rules = RuleAnalyzer()
+    doc = rules('Talks at the Council\n\nVedant Patel said: "I heard Taras Lysenko say \'destabilising the whole '
+                'region\' with my own ears."')
+    assert [q.speaker for q in doc.quotes] == ["Vedant Patel", "Taras Lysenko"]
+    doc = rules('The bridge\n\n"He said, \'On our side we have the bridge,\' and everybody laughed," Lyudmila Tsoi '
+                'recalled.')
+    assert [q.speaker for q in doc.quotes] == ["Lyudmila Tsoi", None]  # whom "he" means is left open
+
+
+def test_an_outer_quote_does_not_borrow_the_speaker_of_a_quote_inside_it():
+    doc = RuleAnalyzer()('Satellite pictures of the pier\n\n"Pictures are good at what and bad at why," Marcus Adeyemi '
+                         'said. "Honest analysis says \'consistent with\' far more often than \'proof\'."')
+    assert doc.quotes[1].speaker == "Marcus Adeyemi"
