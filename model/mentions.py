@@ -319,7 +319,7 @@ def find_name_mentions(text: str, whole_article: bool = True,
             continue
         raw = match.group().rstrip(".") if not re.search(r"(?:\b[A-Z]\.)+$", match.group()) else match.group()
         words = raw.split()
-        while words and words[0].casefold() in _SENTENCE_STARTERS:
+        while words and (words[0].casefold() in _SENTENCE_STARTERS or _leading_date(words)):
             words.pop(0)
         if not words or (capitals and capitals.is_sentence_word(text, match.start(), words)):
             continue
@@ -335,6 +335,11 @@ def find_name_mentions(text: str, whole_article: bool = True,
         titles += tuple(w for w in preceding if w.strip(",") in ROLE_NOUNS) + _appositive_role(text, start + len(name))
         mentions.append(Mention(start, start + len(name), name, "name", titles))
     return mentions
+
+
+def _leading_date(words: list[str]) -> bool:
+    """A month or weekday before a name is no part of it ("In September Jake Sullivan warned"); "May" may be."""
+    return len(words) > 1 and words[0].casefold() in NOT_SPEAKERS and words[0] != "May"
 
 
 def index_entities(text: str, mentions: list[Mention] | None = None) -> EntityIndex:

@@ -1,6 +1,6 @@
 """Speaker candidates and how they resolve to the fullest form the article gives."""
 
-from quotestance.model.mentions import credit_lines, find_speaker_candidates
+from quotestance.model.mentions import credit_lines, find_name_mentions, find_speaker_candidates
 
 
 def _roles(text: str) -> dict[str, str]:
@@ -187,3 +187,8 @@ def test_a_name_modifying_a_persons_role_is_no_candidate_of_its_own():
 def test_so_is_a_korean_surname_not_only_a_sentence_opener():
     names = [c.resolved for c in find_speaker_candidates('The envoy spoke. So Se Pyong said "we stand firm."')]
     assert "So Se Pyong" in names
+
+
+def test_a_month_or_weekday_before_a_name_is_no_part_of_it():
+    found = [m.text for m in find_name_mentions("In September Jake Sullivan warned that Theresa May said nothing.")]
+    assert found == ["Jake Sullivan", "Theresa May"]
