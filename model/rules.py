@@ -363,9 +363,8 @@ def _nested_attribution(text: str, spans: list[MarkedSpan], span: MarkedSpan) ->
     view = _mask_quotes(text, inside)
     lo = max(outer.start, _sentence_bounds(view, span.start)[0])
     found = _attribution_before(view, lo, max(span.start - 1, lo))
-    if found is None or found.subject.text.strip(" ,").casefold().split()[-1] in PRONOUNS:
-        return None
-    return found
+    words = found.subject.text.strip(" ,").casefold().split() if found else []
+    return found if words and words[-1] not in PRONOUNS else None
 
 
 def _continuation(text: str, spans: list[MarkedSpan], i: int) -> int | None:
