@@ -27,6 +27,7 @@ from .mentions import (
     ROLE_NOUNS,
     TITLE_WORDS,
     SpeakerCandidate,
+    final_pronoun,
     find_name_mentions,
     normalize_name,
 )
@@ -161,7 +162,7 @@ class _Verdict:
         subject = _subject_kind(rule)
         gender = None
         if subject == "pronoun":
-            gender = PRONOUNS.get(rule.speaker_mention.text.strip(" ,").casefold().split()[-1])
+            gender = PRONOUNS.get(final_pronoun(rule.speaker_mention.text))
         return cls(speaker, subject, rule.cue, rule.speaker_mention, gender if gender in ("f", "m") else None)
 
 
@@ -247,8 +248,7 @@ def _subject_kind(rule: Quote | None) -> str | None:
     """How the rules' reporting-verb subject names the speaker: "name", "pronoun" or "other"."""
     if rule is None or rule.cue is None or rule.speaker_mention is None:
         return None
-    words = rule.speaker_mention.text.strip(" ,").casefold().split()
-    if words and words[-1] in PRONOUNS:
+    if final_pronoun(rule.speaker_mention.text):
         return "pronoun"
     return "name" if find_name_mentions(rule.speaker_mention.text, whole_article=False) else "other"
 

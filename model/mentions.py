@@ -337,6 +337,12 @@ def find_name_mentions(text: str, whole_article: bool = True,
     return mentions
 
 
+def final_pronoun(phrase: str) -> str | None:
+    """The pronoun a subject phrase ends in ("she", "and he"), or None: such a subject names nobody itself."""
+    words = phrase.strip(" ,").casefold().split()
+    return words[-1] if words and words[-1] in PRONOUNS else None
+
+
 def _leading_date(words: list[str]) -> bool:
     """A month or weekday before a name is no part of it ("In September Jake Sullivan warned"); "May" may be."""
     return len(words) > 1 and words[0].casefold() in NOT_SPEAKERS and words[0] != "May"

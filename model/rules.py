@@ -24,6 +24,7 @@ from .mentions import (
     ROLE_NOUNS,
     EntityIndex,
     definite_antecedent,
+    final_pronoun,
     find_name_mentions,
     index_entities,
     role_descriptions,
@@ -363,8 +364,9 @@ def _nested_attribution(text: str, spans: list[MarkedSpan], span: MarkedSpan) ->
     view = _mask_quotes(text, inside)
     lo = max(outer.start, _sentence_bounds(view, span.start)[0])
     found = _attribution_before(view, lo, max(span.start - 1, lo))
-    words = found.subject.text.strip(" ,").casefold().split() if found else []
-    return found if words and words[-1] not in PRONOUNS else None
+    if found is None or not found.subject.text.strip(" ,") or final_pronoun(found.subject.text):
+        return None
+    return found
 
 
 def _continuation(text: str, spans: list[MarkedSpan], i: int) -> int | None:
