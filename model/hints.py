@@ -19,7 +19,7 @@ from pathlib import Path
 from .defaults import KNOWN_SIDES_FILE
 from .document import Quote, Span
 from .gender import Gender, role_gender
-from .marks import MarkedSpan
+from .marks import MarkedSpan, run_ends
 from .mentions import (
     APPOSITIVE_END,
     NOT_ABBREVIATION,
@@ -178,6 +178,8 @@ class ArticleHints:
     rule_speakers: set[str]
     genders: dict[str, Gender]  # fullest name -> gender, where the article makes it plain
     sides: dict[str, tuple[float, float]] = field(default_factory=dict)  # see `entity_sides`
+    #: A paragraph left open -> the end of its quote's last paragraph, where the speaker is often named.
+    run_ends: dict[tuple[int, int], int] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -196,7 +198,7 @@ class ArticleHints:
         speakers = {normalize_name(q.speaker) for q in rule_quotes if q.speaker and q.cue is not None}
         return cls(boundaries, [m.start() for m in re.finditer("\n", text)], quoted,
                    {(q.start, q.end): _Verdict.of(q) for q in rule_quotes}, speakers, genders or {},
-                   entity_sides(text, candidates or [], known))
+                   entity_sides(text, candidates or [], known), run_ends(text, spans))
 
     def quote(self, span: MarkedSpan) -> list[float]:
         verdict = self.verdicts.get((span.start, span.end))
@@ -219,7 +221,10 @@ class ArticleHints:
         gender = self.genders.get(candidate.resolved) or (role_gender(candidate.text) if candidate.kind == "role"
                                                           else None)
         before = candidate.end <= span.start
-        lo, hi = (candidate.end, span.start - 1) if before else (span.end, candidate.start)
+        end = self.run_ends.get((span.start, span.end), span.end)
+        if candidate.start < end:  # before the quote, or inside its later paragraphs
+            end = span.end
+        lo, hi = (candidate.end, span.start - 1) if before else (end, candidate.start)
         return [
             float(agrees),
             float(agrees and verdict.subject == "name"),

@@ -118,3 +118,34 @@ def _nest_only(spans: list[MarkedSpan]) -> list[MarkedSpan]:
         kept.append(span)
         open_spans.append(span)
     return kept
+
+
+#: What lies between a paragraph left open and the span that carries it on: the break and a reopening mark.
+_PARAGRAPH_REOPENS = re.compile(r"[ \t]*\n\s*[\"\u201c]")
+
+
+def continuation(text: str, spans: list[MarkedSpan], i: int) -> int | None:
+    """The index of the span that carries on span i's quote in the next paragraph, if any.
+
+    A paragraph that ends without a closing mark continues in the next one, which reopens the
+    quote; all its paragraphs share one speaker, often named only after the last of them.
+    """
+    span = spans[i]
+    if span.closed or span.nested:
+        return None
+    following = next((j for j in range(i + 1, len(spans)) if not spans[j].nested), None)
+    if following is None or not _PARAGRAPH_REOPENS.fullmatch(text, span.end, spans[following].start):
+        return None
+    return following
+
+
+def run_ends(text: str, spans: list[MarkedSpan]) -> dict[tuple[int, int], int]:
+    """(start, end) of each span that continues in the next paragraph -> where its quote's last paragraph ends."""
+    ends: dict[tuple[int, int], int] = {}
+    for i in range(len(spans) - 1, -1, -1):
+        following = continuation(text, spans, i)
+        if following is not None:
+            last = spans[following]
+            ends[(spans[i].start, spans[i].end)] = ends.get((last.start, last.end), last.end)
+    return ends
+

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from .batch import DatasetMixin
 from .document import Document, Quote, Span
 from .gender import Gender, GivenNames, entity_genders, name_gender, person_like, role_gender
-from .marks import MarkedSpan, find_marked_spans
+from .marks import MarkedSpan, continuation, find_marked_spans
 from .mentions import (
     NOT_ABBREVIATION,
     NOT_SPEAKERS,
@@ -346,7 +346,7 @@ def _shared_attributions(text: str, masked: str, spans: list[MarkedSpan]) -> lis
         gap = masked[spans[i].end + 1 : max(spans[i + 1].start - 1, spans[i].end + 1)]
         if found[i] is None and not spans[i + 1].nested and re.fullmatch(r"[ \t,]*(?:and|or)?[ \t,]*", gap):
             found[i] = found[i + 1]
-        elif found[i] is None and (following := _continuation(text, spans, i)) is not None:
+        elif found[i] is None and (following := continuation(text, spans, i)) is not None:
             found[i] = found[following]
     return found
 
@@ -367,25 +367,6 @@ def _nested_attribution(text: str, spans: list[MarkedSpan], span: MarkedSpan) ->
     if found is None or not found.subject.text.strip(" ,") or final_pronoun(found.subject.text):
         return None
     return found
-
-
-def _continuation(text: str, spans: list[MarkedSpan], i: int) -> int | None:
-    """The span that carries on span i's quote in the next paragraph, if any.
-
-    A paragraph that ends without a closing mark continues in the next one, which reopens the
-    quote; all its paragraphs share one speaker, often named only after the last of them.
-    """
-    span = spans[i]
-    if span.closed or span.nested:
-        return None
-    following = next((j for j in range(i + 1, len(spans)) if not spans[j].nested), None)
-    if following is None or not _PARAGRAPH_REOPENS.fullmatch(text, span.end, spans[following].start):
-        return None
-    return following
-
-
-#: What lies between a paragraph left open and the span that carries it on: the break and a reopening mark.
-_PARAGRAPH_REOPENS = re.compile(r"[ \t]*\n\s*[\"\u201c]")
 
 
 def _speech_events(text: str, masked: str) -> list[tuple[int, Span]]:

@@ -45,6 +45,20 @@ def test_a_full_stop_inside_a_quote_ends_no_sentence():
     assert _pair(hints, spans[1], singh)["same_sentence"] == 0.0  # `."` then a capital: a new sentence
 
 
+def test_a_quote_run_over_paragraphs_shares_the_paragraph_that_names_its_speaker():
+    text = ("A headline\n\nJohn Kirby spoke first.\n\n\"The drills go on.\n\n\"They are routine,\" Sabrina Singh said, "
+            "citing Yonhap.\n\nLater, Lavrov left.")
+    hints, spans, candidates = _hints(text)
+    first, second = spans[0], spans[1]
+    singh = next(c for c in candidates if c.text == "Sabrina Singh")
+    lavrov = next(c for c in candidates if c.text == "Lavrov")
+    kirby = next(c for c in candidates if c.text == "John Kirby")
+    assert _pair(hints, first, singh)["same_paragraph"] == _pair(hints, first, singh)["same_sentence"] == 1.0
+    assert _pair(hints, first, singh) == _pair(hints, second, singh)
+    assert _pair(hints, first, lavrov)["same_paragraph"] == 0.0  # after the run's last paragraph
+    assert _pair(hints, first, kirby)["same_paragraph"] == 0.0  # before the run
+
+
 def test_quote_hints_mark_quoted_terms_and_nesting():
     hints, spans, _ = _hints()
     by_text = {TEXT[s.start : s.end]: dict(zip(QUOTE_HINTS, hints.quote(s), strict=True)) for s in spans}
