@@ -148,4 +148,3 @@ def run_ends(text: str, spans: list[MarkedSpan]) -> dict[tuple[int, int], int]:
             last = spans[following]
             ends[(spans[i].start, spans[i].end)] = ends.get((last.start, last.end), last.end)
     return ends
-
