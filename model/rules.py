@@ -55,6 +55,8 @@ _NAME_WORDS = r"(?:[A-Z][\w\u2019'\-.]*[ \t]+){0,4}[A-Z][\w\u2019'\-.]*"
 _APPOSITIVE = r",[ \t]+[^,;:\n\u00a7]{2,120}?,[ \t]+(?:also[ \t]+|later[ \t]+|then[ \t]+)?"
 _AFTER_APPOSITIVE = re.compile(rf"[\s,\u2014\u2013-]*(?P<subj>{_NAME_WORDS}){_APPOSITIVE}(?P<verb>{REPORTING_VERB})")
 _APPOSITIVE_BEFORE = re.compile(rf"(?P<subj>{_NAME_WORDS}){_APPOSITIVE}$")
+#: "Ukraine's defence minister, Rustem Umerov, told": the name set off by commas after its role.
+_NAME_AFTER_ROLE = re.compile(rf"[a-z][\w\u2019']*,[ \t]+(?P<subj>{_NAME_WORDS}),[ \t]+(?:also[ \t]+|later[ \t]+)?$")
 #: Verbs that take the speaker after them ("said Kirby"); "told reporters" names the listener.
 _INVERTIBLE = REPORTING_VERBS - {
     "told", "tells", "called", "calls", "described", "describes", "labelled", "labeled", "branded", "dismissed",
@@ -313,8 +315,11 @@ def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
             appositive = _APPOSITIVE_BEFORE.search(masked, max(lo, v_start - 200), v_start)
             aside = _RELATIVE_ASIDE.search(masked, max(lo, v_start - 200), v_start)
             after = _AFTER.match(masked, v_start, start)
+            named = _NAME_AFTER_ROLE.search(masked, max(lo, v_start - 200), v_start)
             if appositive:
                 subject = Span.at(masked, *appositive.span("subj"))
+            elif named:
+                subject = Span.at(masked, *named.span("subj"))
             elif aside and _subject_like(aside.group("subj")):
                 subject = Span.at(masked, *aside.span("subj"))
             elif after and after.group("subj1") and verb.group().casefold() in _INVERTIBLE \

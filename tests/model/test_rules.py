@@ -24,6 +24,9 @@ from quotestance.model.rules import RuleAnalyzer
      [("It is upset,", "Pak Jong Chon")]),
     ('Karolina Hird, an analyst at the Institute for the Study of War, said: "It is a deal."',
      [("It is a deal.", "Karolina Hird")]),
+    # a name set off by commas after its role is the subject, not the last speaker
+    ('"We hold," Pat Ryder said.\n\nUkraine\'s defence minister, Rustem Umerov, told a broadcaster the clashes were '
+     '"small-scale."', [("We hold,", "Pat Ryder"), ("small-scale.", "Rustem Umerov")]),
     # "told reporters" names the listener, and "of his country and" is no speaker
     ('Ri told reporters that ties were "excellent."', [("excellent.", "Ri")]),
     ('Kim Jong Un called Russia "the most sincere friend" of his country and declared it final.',
