@@ -68,6 +68,11 @@ _INVERTIBLE = REPORTING_VERBS - {
 _NOT_SUBJECT_START = frozenset(
     """of about without whose who which that with to for in on at from by as than after before while when
     into over under asked and but or then also later reporters journalists""".split())
+#: Words between a subject and its verb: "the embassy later said", "Russia has repeatedly said".
+_BEFORE_VERB = re.compile(r"(?:[ \t]+(?:also|later|then|earlier|again|too|previously|separately|subsequently|since|"
+                          r"repeatedly|publicly|privately|once|only|just|simply|has|have|had|would|will|could|"
+                          r"may|might|not|never|herself|himself|itself|themselves))+"
+                          r"[ \t]*$", re.IGNORECASE)
 _TAIL = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with|to)\b.*", re.DOTALL)
 #: A subject before a first verb, when the reporting verb is the second: "Putin expressed thanks and said".
 _COORDINATED = re.compile(rf"\s*({_NAME_WORDS})[ \t]+[a-z][^\u00a7]*[ \t]and[ \t]*$")
@@ -241,11 +246,13 @@ class _Resolver:
             name = names[-1]
             if name.kind == "org":
                 return re.sub(r"^(?:[Aa]n?|[Tt]he)\s+", "", subject.text[: name.end].strip(" ,"))
-            return self.entities.fullest(name.text, subject.start)
+            return self.entities.fullest(re.sub(r"['\u2019]s$", "", name.text), subject.start)  # "Savelyev's answer"
         position = subject.start if position is None else position
         last = self.speaker_before(position)
         if words and words[-1] in PRONOUNS:
             return self.speaker_before(position, words[-1])
+        if words == ["his"] or words == ["their"]:  # "His reply was blunt: ..."
+            return self.speaker_before(position, _POSSESSIVE[words[0]])
         role = next((w for w in reversed(words) if w in ROLE_NOUNS), None)
         if role and role not in {"statement", "source", "sources", "officials", "lawmakers", "analysts"}:
             if last and role in self.entities.titles_of(last):
@@ -308,7 +315,8 @@ def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
         clause = before[max(before.rfind(","), before.rfind(_MASK)) + 1 :]
         clause_start = lo + len(before) - len(clause)
         lead = re.match(r"\s*(?:(?:and|but|or|then|also)\b\s*)*", clause)
-        subject = Span.at(masked, clause_start + lead.end(), lo + len(before))
+        kept = _BEFORE_VERB.sub("", before)
+        subject = Span.at(masked, min(clause_start + lead.end(), lo + len(kept)), lo + len(kept))
         if subject.text.strip().casefold() in {"which", "who"}:  # "... according to KCNA, which called"
             subject = _antecedent(masked, lo, v_start) or subject
         if not subject.text.strip():
@@ -421,6 +429,36 @@ def _nearest_attribution(masked: str, span: MarkedSpan, next_start: int, ends_se
     if according:
         subject = Span.at(masked, *according.span("subj"))
         return Attribution(subject, Span.at(masked, according.start(), according.start() + 12))
+    return _colon_attribution(masked, lo, max(span.start - 1, lo))
+
+
+#: A clause that introduces a quote without a reporting verb: "Savelyev cut in:", "His reply was blunt:".
+_COLON_CLAUSE = re.compile(r"(?P<clause>[^,;:\u00a7\n]{2,120}?)[ \t]*:[ \t]*$")
+_OPENING_PRONOUN = re.compile(r"[ \t]*(?P<word>he|she|they|his|her|their)\b", re.IGNORECASE)
+_POSSESSIVE = {"his": "he", "her": "she", "their": "they"}
+
+
+def _colon_attribution(masked: str, lo: int, start: int) -> Attribution | None:
+    """The subject of the clause a colon ends right before the quote, if it names someone.
+
+    The sentence's last clause is tried first ("..., as Peskov put it:"), then its first
+    ("The ministry, in a statement, made clear its stand:"). The colon is the cue.
+    """
+    clause = _COLON_CLAUSE.search(masked, lo, start)
+    if clause is None:
+        return None
+    at = masked.rindex(":", lo, start)
+    colon = Span.at(masked, at, at + 1)
+    first = re.match(r"[ \t]*[^,;:\u00a7\n]{2,120}", masked[lo:start])
+    spans = [clause.span("clause")] + ([(lo + first.start(), lo + first.end())] if first else [])
+    for c_start, c_end in spans:
+        text = masked[c_start:c_end]
+        pronoun = _OPENING_PRONOUN.match(text)
+        if pronoun:  # "His reply was blunt:" -> "he"
+            return Attribution(Span.at(masked, c_start + pronoun.start("word"), c_start + pronoun.end("word")), colon)
+        names = [m for m in find_name_mentions(text, whole_article=False) if m.text.casefold() not in PRONOUNS]
+        if names or any(w.strip(",.").casefold() in ROLE_NOUNS for w in text.split()):
+            return Attribution(Span.at(masked, c_start + len(text) - len(text.lstrip()), c_end), colon)
     return None
 
 

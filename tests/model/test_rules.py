@@ -27,6 +27,12 @@ from quotestance.model.rules import RuleAnalyzer
     # a name set off by commas after its role is the subject, not the last speaker
     ('"We hold," Pat Ryder said.\n\nUkraine\'s defence minister, Rustem Umerov, told a broadcaster the clashes were '
      '"small-scale."', [("We hold,", "Pat Ryder"), ("small-scale.", "Rustem Umerov")]),
+    # words between the subject and its verb are not part of the speaker's name
+    ('The Russian Embassy in Seoul later said the summons was "regrettable."',
+     [("regrettable.", "Russian Embassy in Seoul")]),
+    # a clause ending in a colon introduces its subject's quote, a possessive naming the person
+    ('"We agree," Lavrov said.\n\nDmitry Savelyev cut in: "Paid? No."\n\nSavelyev\'s answer was sharp: "Never."',
+     [("We agree,", "Lavrov"), ("Paid? No.", "Dmitry Savelyev"), ("Never.", "Dmitry Savelyev")]),
     # "told reporters" names the listener, and "of his country and" is no speaker
     ('Ri told reporters that ties were "excellent."', [("excellent.", "Ri")]),
     ('Kim Jong Un called Russia "the most sincere friend" of his country and declared it final.',
