@@ -73,6 +73,8 @@ _BEFORE_VERB = re.compile(r"(?:[ \t]+(?:also|later|then|earlier|again|too|previo
                           r"repeatedly|publicly|privately|once|only|just|simply|has|have|had|would|will|could|"
                           r"may|might|not|never|herself|himself|itself|themselves))+"
                           r"[ \t]*$", re.IGNORECASE)
+_DETERMINER_END = re.compile(r"\b(?:the|such|these|those|its|his|their|our|your|initial|recent|"
+                             r"earlier|latest|some|any|many|several|unconfirmed|similar|other)$", re.IGNORECASE)
 _TAIL = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with|to)\b.*", re.DOTALL)
 #: A subject before a first verb, when the reporting verb is the second: "Putin expressed thanks and said".
 _COORDINATED = re.compile(rf"\s*({_NAME_WORDS})[ \t]+[a-z][^\u00a7]*[ \t]and[ \t]*$")
@@ -312,6 +314,8 @@ def _attribution_before(masked: str, lo: int, start: int) -> Attribution | None:
     for verb in reversed(list(re.finditer(REPORTING_VERB, masked[lo:start], re.IGNORECASE))):
         v_start, v_end = lo + verb.start(), lo + verb.end()
         before = masked[lo:v_start].rstrip()
+        if _DETERMINER_END.search(before):  # "called such reports": a noun, not the verb
+            continue
         clause = before[max(before.rfind(","), before.rfind(_MASK)) + 1 :]
         clause_start = lo + len(before) - len(clause)
         lead = re.match(r"\s*(?:(?:and|but|or|then|also)\b\s*)*", clause)

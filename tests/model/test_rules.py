@@ -33,6 +33,9 @@ from quotestance.model.rules import RuleAnalyzer
     # a clause ending in a colon introduces its subject's quote, a possessive naming the person
     ('"We agree," Lavrov said.\n\nDmitry Savelyev cut in: "Paid? No."\n\nSavelyev\'s answer was sharp: "Never."',
      [("We agree,", "Lavrov"), ("Paid? No.", "Dmitry Savelyev"), ("Never.", "Dmitry Savelyev")]),
+    # "reports" after a determiner is a noun: the verb before it names the speaker
+    ('Kim Yo Jong, a senior official, called such reports "a groundless fabrication."',
+     [("a groundless fabrication.", "Kim Yo Jong")]),
     # "told reporters" names the listener, and "of his country and" is no speaker
     ('Ri told reporters that ties were "excellent."', [("excellent.", "Ri")]),
     ('Kim Jong Un called Russia "the most sincere friend" of his country and declared it final.',
