@@ -221,6 +221,8 @@ class _Resolver:
             return None
         if _INDEFINITE.match(phrase):
             return _description(phrase) or None
+        if head in _INSTITUTIONS and _NAMED_OWNER.match(core):  # "South Korea's foreign ministry" names itself
+            return _ARTICLE.sub("", _TIME_TAIL.sub("", phrase))
         last = self.speaker_before(subject.start)
         plain = len(words) == 2 and words[0] == "the"  # "the president", no modifier to check
         if plain and last and head in self.entities.titles_of(last):
@@ -265,6 +267,15 @@ class _Resolver:
         return phrase or None
 
 
+#: Heads of phrases that name an institution, not a person: with a named owner or nationality they
+#: describe their own source ("Russia's foreign ministry", "the Russian embassy in Seoul").
+_INSTITUTIONS = frozenset("""ministry agency office embassy consulate mission delegation council committee
+    department service government commission directorate administration chamber treasury""".split())
+_NAMED_OWNER = re.compile(r"(?:[Tt]he[ \t]+)?(?:[A-Z][\w.\-]*[ \t]+){0,3}"
+                          r"(?:[A-Z][\w.\-]*['\u2019]s|[A-Z][a-z]*(?:an|ese|ish|i)|[A-Z]{2,})"  # Russia's, Russian
+                          r"[ \t]+(?:(?!the\b)[a-z][\w\-]*[ \t]+){0,3}\S+$")
+_ARTICLE = re.compile(r"^(?:[Tt]he|[Aa]n?)[ \t]+")
+_TIME_TAIL = re.compile(r"[ \t]+(?:on|last|this)[ \t]+[A-Z]?[a-z]+$")
 _RELATIVE_CLAUSE = re.compile(r"\s+(?:who|which|that)\b", re.IGNORECASE)
 _INDEFINITE = re.compile(r"(?:an?|one|another|some|two|several)\s+", re.IGNORECASE)
 

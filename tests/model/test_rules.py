@@ -36,6 +36,9 @@ from quotestance.model.rules import RuleAnalyzer
     # "reports" after a determiner is a noun: the verb before it names the speaker
     ('Kim Yo Jong, a senior official, called such reports "a groundless fabrication."',
      [("a groundless fabrication.", "Kim Yo Jong")]),
+    # an institution with a named owner describes itself; it does not refer back to the last speaker
+    ('"We agree," Maria Zakharova said.\n\nSouth Korea\'s foreign ministry said the visit was "deplorable."',
+     [("We agree,", "Maria Zakharova"), ("deplorable.", "South Korea's foreign ministry")]),
     # "told reporters" names the listener, and "of his country and" is no speaker
     ('Ri told reporters that ties were "excellent."', [("excellent.", "Ri")]),
     ('Kim Jong Un called Russia "the most sincere friend" of his country and declared it final.',
