@@ -255,7 +255,7 @@ class _Resolver:
         last = self.speaker_before(position)
         if words and words[-1] in PRONOUNS:
             return self.speaker_before(position, words[-1])
-        if words == ["his"] or words == ["their"]:  # "His reply was blunt: ..."
+        if len(words) == 1 and words[0] in _POSSESSIVE:  # "His reply was blunt: ..."
             return self.speaker_before(position, _POSSESSIVE[words[0]])
         role = next((w for w in reversed(words) if w in ROLE_NOUNS), None)
         if role and role not in {"statement", "source", "sources", "officials", "lawmakers", "analysts"}:
@@ -450,7 +450,8 @@ def _nearest_attribution(masked: str, span: MarkedSpan, next_start: int, ends_se
 #: A clause that introduces a quote without a reporting verb: "Savelyev cut in:", "His reply was blunt:".
 _COLON_CLAUSE = re.compile(r"(?P<clause>[^,;:\u00a7\n]{2,120}?)[ \t]*:[ \t]*$")
 _OPENING_PRONOUN = re.compile(r"[ \t]*(?P<word>he|she|they|his|her|their)\b", re.IGNORECASE)
-_POSSESSIVE = {"his": "he", "her": "she", "their": "they"}
+#: Possessives that are not also object pronouns ("her" already resolves like "she").
+_POSSESSIVE = {"his": "he", "their": "they"}
 
 
 def _colon_attribution(masked: str, lo: int, start: int) -> Attribution | None:
