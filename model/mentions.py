@@ -392,7 +392,8 @@ def normalize_name(name: str) -> str:
     return " ".join(name.split())
 
 
-def _strip_article(text: str) -> str:
+def strip_article(text: str) -> str:
+    """"the Russian embassy, " -> "Russian embassy": a phrase as a speaker's name."""
     return re.sub(r"^(?:an?|the)\s+", "", text.strip(" ,"), flags=re.IGNORECASE)
 
 
@@ -412,7 +413,7 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
         if folded.endswith(("'s", "\u2019s")) or folded in PRONOUNS or folded in NOT_SPEAKERS or len(folded) < 2:
             continue
         resolved = (entities.fullest(mention.text, mention.start) if mention.kind == "name"
-                    else _strip_article(mention.text))
+                    else strip_article(mention.text))
         found[(mention.start, mention.end)] = SpeakerCandidate(
             mention.start, mention.end, mention.text, mention.kind, resolved
         )
@@ -437,7 +438,7 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
     descriptions = _descriptions(text, fullest_roles, mentions)
     for key, fullest in fullest_roles.items():
         person = definite_antecedent(text, key, entities, descriptions, tail=text[key[1] : fullest[1]])
-        resolved = person or _strip_article(text[fullest[0] : fullest[1]])
+        resolved = person or strip_article(text[fullest[0] : fullest[1]])
         found[key] = SpeakerCandidate(*key, found[key].text, "role", resolved)
     return sorted(found.values(), key=lambda c: (c.start, c.end))
 
@@ -485,7 +486,7 @@ def _descriptions(text: str, fullest: dict[tuple[int, int], tuple[int, int]],
         phrase = text[lo:hi]
         appositive = _APPOSITIVE_OPENING.search(text, max(0, lo - 60), lo)  # "Marchenko, Russian ambassador"
         if len(phrase.split()) > 1 and not appositive and (not re.match(r"[Tt]he\b", phrase) or _named_body(phrase)):
-            found[start] = _strip_article(re.sub(r"^(?:[Oo]ne|[Aa]nother|[Ss]ome|[Tt]wo|[Ss]everal)\s+", "", phrase))
+            found[start] = strip_article(re.sub(r"^(?:[Oo]ne|[Aa]nother|[Ss]ome|[Tt]wo|[Ss]everal)\s+", "", phrase))
     return sorted(found.items())
 
 

@@ -18,6 +18,7 @@ from .marks import MarkedSpan, continuation, find_marked_spans
 from .mentions import (
     NOT_ABBREVIATION,
     NOT_SPEAKERS,
+    ORG_HEADS,
     PRONOUNS,
     REPORTING_VERB,
     REPORTING_VERBS,
@@ -28,6 +29,7 @@ from .mentions import (
     find_name_mentions,
     index_entities,
     role_descriptions,
+    strip_article,
 )
 
 #: Words before a quoted term that make it a mention of a word, not a quote (ANNOTATION.md).
@@ -222,7 +224,7 @@ class _Resolver:
         if _INDEFINITE.match(phrase):
             return _description(phrase) or None
         if head in _INSTITUTIONS and _NAMED_OWNER.match(core):  # "South Korea's foreign ministry" names itself
-            return _ARTICLE.sub("", _TIME_TAIL.sub("", phrase))
+            return strip_article(_TIME_TAIL.sub("", phrase))
         last = self.speaker_before(subject.start)
         plain = len(words) == 2 and words[0] == "the"  # "the president", no modifier to check
         if plain and last and head in self.entities.titles_of(last):
@@ -249,7 +251,7 @@ class _Resolver:
         if names:
             name = names[-1]
             if name.kind == "org":
-                return re.sub(r"^(?:[Aa]n?|[Tt]he)\s+", "", subject.text[: name.end].strip(" ,"))
+                return strip_article(subject.text[: name.end])
             return self.entities.fullest(re.sub(r"['\u2019]s$", "", name.text), subject.start)  # "Savelyev's answer"
         position = subject.start if position is None else position
         last = self.speaker_before(position)
@@ -269,12 +271,10 @@ class _Resolver:
 
 #: Heads of phrases that name an institution, not a person: with a named owner or nationality they
 #: describe their own source ("Russia's foreign ministry", "the Russian embassy in Seoul").
-_INSTITUTIONS = frozenset("""ministry agency office embassy consulate mission delegation council committee
-    department service government commission directorate administration chamber treasury""".split())
+_INSTITUTIONS = ORG_HEADS | {"embassy", "consulate", "mission", "delegation", "directorate", "chamber", "treasury"}
 _NAMED_OWNER = re.compile(r"(?:[Tt]he[ \t]+)?(?:[A-Z][\w.\-]*[ \t]+){0,3}"
                           r"(?:[A-Z][\w.\-]*['\u2019]s|[A-Z][a-z]*(?:an|ese|ish|i)|[A-Z]{2,})"  # Russia's, Russian
                           r"[ \t]+(?:(?!the\b)[a-z][\w\-]*[ \t]+){0,3}\S+$")
-_ARTICLE = re.compile(r"^(?:[Tt]he|[Aa]n?)[ \t]+")
 _TIME_TAIL = re.compile(r"[ \t]+(?:on|last|this)[ \t]+[A-Z]?[a-z]+$")
 _RELATIVE_CLAUSE = re.compile(r"\s+(?:who|which|that)\b", re.IGNORECASE)
 _INDEFINITE = re.compile(r"(?:an?|one|another|some|two|several)\s+", re.IGNORECASE)
