@@ -25,6 +25,14 @@ def _table(rows: dict[str, dict[str, dict[str, float]]]) -> list[str]:
 _NOT_HYPERPARAMETERS = ("fixtures", "dev", "card_notes")
 
 
+def _rule_trust(config: dict[str, Any]) -> list[str]:
+    """The card line for `ModelConfig.rule_trust`, if the model uses it."""
+    if not config.get("rule_trust"):
+        return []
+    return [f"- Where the attribution scorer is less than {config['rule_trust']} sure, a speaker the rules find "
+            "named as the subject of a reporting verb right after the quote (\"...,\" Kirby said) wins instead."]
+
+
 def _context_words(config: dict[str, Any]) -> str:
     reach = config.get("stance_context")
     return f", plus an attention-pooled view of up to {reach} wordpieces on each side of the quote" if reach else ""
@@ -70,6 +78,7 @@ def write_model_card(path: Path, info: dict[str, Any]) -> Path:
         "record for known public figures and bodies, `model/data/known_sides.json`); a stance "
         "classifier reads the quote (its mean and an attention-pooled summary), its likely speaker and that "
         "speaker's side, and the window" + _context_words(config) + ".",
+        *_rule_trust(config),
         f"- Files: {_folder_size(path):.1f} MB in all (`model.safetensors`, `config.json`, tokenizer files).",
         "",
         "## Training data",

@@ -98,8 +98,30 @@ def test_pipeline_refuses_other_formats(trained, tmp_path, version, message):
     ("window", 10000, "window must be between"),
     ("stances", ["good", "bad"], "stances must be"),
     ("temperatures", {"quote": 0}, "temperatures need"),
+    ("rule_trust", 1.5, "rule_trust must be"),
     ("colour", "red", "unknown config field"),
 ])
 def test_pipeline_config_errors_name_the_field(field, value, message):
     with pytest.raises(ConfigError, match=message):
         ModelConfig.from_dict({field: value})
+
+
+@pytest.mark.parametrize(("lavrov", "rule_trust", "expected"), [
+    (0.6, 0.0, "Sergei Lavrov"),  # no override: the network's pick stands
+    (0.6, 0.9, "Kim Yo Jong"),  # unsure network: the speaker named after the quote wins
+    (0.95, 0.9, "Sergei Lavrov"),  # sure network: it stands
+])
+def test_pipeline_trusts_a_speaker_named_after_the_quote_only_when_unsure(tiny_encoder, tiny_model_settings,
+                                                                          lavrov, rule_trust, expected):
+    from quotestance.model.encoder import load_tokenizer
+    from quotestance.model.features import Featurizer
+    from quotestance.model.pipeline import _choose_speaker
+
+    text = 'Sergei Lavrov left early. "We will not back down," Kim Yo Jong said.'
+    config = ModelConfig.from_dict(tiny_model_settings)
+    quote = Featurizer(load_tokenizer(config.encoder), config).encode(text).quotes[0]
+    names = [c.resolved for c in quote.candidates]
+    probs = [0.0] + [lavrov if name == "Sergei Lavrov" else (1 - lavrov) / (len(names) - 1) for name in names]
+    speaker, mention, confidence = _choose_speaker(text, quote, probs, rule_trust)
+    assert speaker == expected and text[mention.start:mention.end] == expected
+    assert confidence == pytest.approx(lavrov)
