@@ -143,16 +143,88 @@ def _length_grouped_order(items: Sequence[Item], config: TrainConfig, epochs: in
     return order
 
 
-def _optimizer(network: QuoteStanceNetwork, config: TrainConfig, steps: int, warmup: int):
-    from transformers import get_linear_schedule_with_warmup
+@dataclass
+class Plan:
+    """How many steps a run takes and where it evaluates, refitted to its time budget as it goes.
 
+    A run stopped by its budget mid-schedule ends with its learning rate still high, so once step
+    and evaluation times are measured the plan shrinks to what the budget holds, and the linear
+    schedule (the one `transformers.get_linear_schedule_with_warmup` builds) decays to zero at its
+    new end. When the budget holds the whole run, nothing changes and the run stays deterministic.
+    """
+
+    steps: int
+    warmup_share: float
+    evaluations: int
+    budget: float  # seconds
+    warmup: int = field(init=False)
+    evaluate_at: set[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.warmup = int(self.steps * self.warmup_share)
+        self.evaluate_at = self._points(0)
+
+    def _points(self, after: int) -> set[int]:
+        points = {max(1, round(self.steps * (k + 1) / self.evaluations)) for k in range(self.evaluations)}
+        return {p for p in points if p > after} | {self.steps}
+
+    def lr_factor(self, step: int) -> float:
+        if step < self.warmup:
+            return step / max(1, self.warmup)
+        return max(0.0, (self.steps - step) / max(1, self.steps - self.warmup))
+
+    def refit(self, step: int, elapsed: float, step_seconds: float, eval_seconds: float) -> bool:
+        """Shrink the plan so that its remaining steps and evaluations fit the budget; True if it shrank."""
+        owed = len([p for p in self.evaluate_at if p > step])
+        fits = step + int((self.budget - elapsed - owed * eval_seconds) // step_seconds)
+        if fits >= self.steps:
+            return False
+        self.steps = max(step + 1, fits)
+        self.warmup = max(min(self.warmup, step), int(self.steps * self.warmup_share))
+        self.evaluate_at = set(sorted(self._points(step))[-owed:])
+        return True
+
+
+#: Steps timed before the plan is first fitted to the budget (the first step, which warms up, is not timed).
+PROBE_STEPS = 6
+
+
+class _Clock:
+    """Mean seconds of a training step and of the last dev evaluation, for `Plan.refit`."""
+
+    def __init__(self) -> None:
+        self._since = 0.0
+        self._steps, self._step_total = 0, 0.0
+        self.evaluation_seconds = 0.0  # until one is measured
+
+    def start(self) -> None:
+        self._since = time.perf_counter()
+
+    def stop_step(self, first: bool) -> None:
+        if not first:
+            self._steps += 1
+            self._step_total += time.perf_counter() - self._since
+
+    def stop_evaluation(self) -> None:
+        self.evaluation_seconds = time.perf_counter() - self._since
+
+    @property
+    def ready(self) -> bool:
+        return self._steps > 0
+
+    @property
+    def step_seconds(self) -> float:
+        return self._step_total / max(1, self._steps)
+
+
+def _optimizer(network: QuoteStanceNetwork, config: TrainConfig, plan: Plan):
     encoder = [p for p in network.encoder.parameters() if p.requires_grad]
     heads = [p for n, p in network.named_parameters() if not n.startswith("encoder.")]
     optimizer = torch.optim.AdamW([
         {"params": encoder, "lr": config.encoder_learning_rate},
         {"params": heads, "lr": config.learning_rate},
     ], weight_decay=config.weight_decay)
-    schedule = get_linear_schedule_with_warmup(optimizer, warmup, steps)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, plan.lr_factor)
     return optimizer, schedule
 
 
@@ -242,19 +314,21 @@ def train(config: TrainConfig, items: list[Item] | None = None,
                                  config.stance_label_smoothing).to(config.device)
     analyzer = QuoteAnalyzer(network, tokenizer, model_config)
     steps = max(1, int(len(items) * config.epochs / config.batch_size))
-    warmup = int(steps * config.warmup_share)
-    optimizer, schedule = _optimizer(network, config, steps, warmup)
+    plan = Plan(steps, config.warmup_share, config.evaluations, config.max_minutes * 60)
+    optimizer, schedule = _optimizer(network, config, plan)
     order = _length_grouped_order(items, config, int(config.epochs) + 1)
-    evaluate_at = {max(1, round(steps * (k + 1) / config.evaluations)) for k in range(config.evaluations)}
     device_type = torch.device(config.device).type
     fast_bf16 = cpu_has_fast_bf16() if device_type == "cpu" else True
     autocast = torch.autocast(device_type, dtype=torch.bfloat16, enabled=fast_bf16)
     average = WeightAverage(network, config.ema_decay) if config.ema_decay else None
     best, best_state, history = -1.0, None, []
     started = time.perf_counter()
-    progress = tqdm(range(1, steps + 1), desc="training", disable=None)
+    clock = _Clock()
+    progress = tqdm(total=plan.steps, desc="training", disable=None)
     step = 0
-    for step in progress:
+    while step < plan.steps:
+        step += 1
+        clock.start()
         network.train()
         batch_items = [items[i] for i in order[(step - 1) * config.batch_size : step * config.batch_size]]
         with autocast:
@@ -264,14 +338,17 @@ def train(config: TrainConfig, items: list[Item] | None = None,
             torch.nn.utils.clip_grad_norm_([p for p in network.parameters() if p.requires_grad], 1.0)
             optimizer.step()
             optimizer.zero_grad(set_to_none=True)
-            if average and step > warmup:  # the average starts from the warmed-up weights
+            if average and step > plan.warmup:  # the average starts from the warmed-up weights
                 average.update()
             progress.set_postfix(loss=f"{output.loss.item():.3f}", **{k: f"{v:.2f}" for k, v in output.losses.items()})
         schedule.step()
+        clock.stop_step(first=step == 1)
+        progress.update()
         if step % 50 == 0 and output.loss is not None:
-            logger.info("step %d/%d loss %.3f %s", step, steps, output.loss.item(), output.losses)
+            logger.info("step %d/%d loss %.3f %s", step, plan.steps, output.loss.item(), output.losses)
         out_of_time = time.perf_counter() - started > config.max_minutes * 60
-        if step in evaluate_at or out_of_time or step == steps:
+        if step in plan.evaluate_at or out_of_time or step == plan.steps:
+            clock.start()
             for weights in ("live", "average") if average and average.ready else ("live",):
                 if weights == "average":
                     average.swap()
@@ -285,10 +362,18 @@ def train(config: TrainConfig, items: list[Item] | None = None,
                     best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
                 if weights == "average":
                     average.swap()
+            clock.stop_evaluation()
         if out_of_time:
-            logger.warning("stopping at step %d of %d: the %.0f-minute budget is spent", step, steps,
+            logger.warning("stopping at step %d of %d: the %.0f-minute budget is spent", step, plan.steps,
                            config.max_minutes)
             break
+        if clock.ready and (step == PROBE_STEPS or step in plan.evaluate_at or step % 50 == 0) and plan.refit(
+                step, time.perf_counter() - started, clock.step_seconds, clock.evaluation_seconds):
+            progress.total = plan.steps
+            progress.refresh()
+            logger.info("the %.0f-minute budget holds %d steps at %.1f s a step (%d planned); the learning rate "
+                        "now decays to zero there", config.max_minutes, plan.steps, clock.step_seconds, steps)
+    progress.close()
     if best_state is not None:
         network.load_state_dict(best_state)
     _round_like_saved(network)
