@@ -444,7 +444,7 @@ def find_speaker_candidates(text: str) -> list[SpeakerCandidate]:
 
 
 #: Role heads that stand for a body or a text: in "the KCNA statement" the name inside is the speaker.
-_BODY_HEADS = ORG_HEADS | frozenset(
+BODY_HEADS = ORG_HEADS | frozenset(
     """statement embassy consulate mission delegation newspaper daily paper chamber directorate treasury bloc
     panel body team monitor executive""".split()
 )
@@ -457,7 +457,7 @@ def _modifiers(found: dict[tuple[int, int], SpeakerCandidate], phrases: list[tup
     the attribution away from the phrase.
     """
     people = [(start, end) for start, end in phrases  # a role phrase's plural is its head plus "s"
-              if found[(start, end)].text.split()[-1].casefold().removesuffix("s") not in _BODY_HEADS]
+              if found[(start, end)].text.split()[-1].casefold().removesuffix("s") not in BODY_HEADS]
     return [key for key, candidate in found.items() if candidate.kind != "role"
             and any(start <= key[0] and key[1] < end for start, end in people)]
 

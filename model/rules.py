@@ -16,6 +16,7 @@ from .document import Document, Quote, Span
 from .gender import Gender, GivenNames, entity_genders, name_gender, person_like, role_gender
 from .marks import MarkedSpan, continuation, find_marked_spans
 from .mentions import (
+    BODY_HEADS,
     NOT_ABBREVIATION,
     NOT_SPEAKERS,
     ORG_HEADS,
@@ -236,6 +237,8 @@ class _Resolver:
                                     tail=phrase[len(core) :])
         if found is None and core != phrase and re.match(r"[Tt]he\s", phrase):
             return phrase[4:].strip()  # a definite phrase with a tail describes its own source
+        if found is None and head not in BODY_HEADS and _OWNED_ROLE.match(core):  # "NATO's secretary general"
+            return strip_article(_TIME_TAIL.sub("", phrase))
         return found
 
     def resolve(self, subject: Span, position: int | None = None) -> str | None:
@@ -275,6 +278,9 @@ _INSTITUTIONS = ORG_HEADS | {"embassy", "consulate", "mission", "delegation", "d
 _NAMED_OWNER = re.compile(r"(?:[Tt]he[ \t]+)?(?:[A-Z][\w.\-]*[ \t]+){0,3}"
                           r"(?:[A-Z][\w.\-]*['\u2019]s|[A-Z][a-z]*(?:an|ese|ish|i)|[A-Z]{2,})"  # Russia's, Russian
                           r"[ \t]+(?:(?!the\b)[a-z][\w\-]*[ \t]+){0,3}\S+$")
+#: A person's role owned by a name ("China's representative", "Japan's top government spokesman").
+_OWNED_ROLE = re.compile(r"(?:[Tt]he[ \t]+)?(?:[A-Z][\w.\-]*[ \t]+){0,3}[A-Z][\w.\-]*['\u2019]s"
+                         r"[ \t]+(?:[a-z][\w\-]*[ \t]+){0,3}[a-z][\w\-]*$")
 _TIME_TAIL = re.compile(r"[ \t]+(?:on|last|this)[ \t]+[A-Z]?[a-z]+$")
 _RELATIVE_CLAUSE = re.compile(r"\s+(?:who|which|that)\b", re.IGNORECASE)
 _INDEFINITE = re.compile(r"(?:an?|one|another|some|two|several)\s+", re.IGNORECASE)

@@ -116,6 +116,9 @@ def test_pronouns_resolve_to_a_person_of_that_gender(text, speaker):
     # "Spokesman says Washington ..." makes no spokesman of Washington
     ('Spokesman says Washington is watching\n\n"We see it," Pat Ryder told reporters. "We count them," the '
      'spokesman said.', "Pat Ryder"),
+    # a person's role owned by a name is a source of its own, not its owner
+    ('The summit ended. "The alliance is united," NATO\'s secretary general said.', "NATO's secretary general"),
+    ('"This is regrettable," Japan\'s top government spokesman told reporters.', "Japan's top government spokesman"),
 ])
 def test_role_subjects_resolve_to_the_source_they_describe(text, speaker):
     assert RuleAnalyzer()(text).quotes[-1].speaker == speaker
