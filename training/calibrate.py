@@ -96,6 +96,11 @@ def ece(head: HeadLogits, temperature: float, bins: int = 10) -> float:
     else:
         confidence, predicted = probs.max(-1)
         correct = head.targets.gather(1, predicted.unsqueeze(1)).squeeze(1).float()
+    return binned_ece(confidence, correct, bins)
+
+
+def binned_ece(confidence: torch.Tensor, correct: torch.Tensor, bins: int = 10) -> float:
+    """Share-weighted gap between mean confidence and accuracy over equal-width confidence bins."""
     if len(confidence) == 0:
         return 0.0
     error = 0.0
@@ -104,6 +109,26 @@ def ece(head: HeadLogits, temperature: float, bins: int = 10) -> float:
         if inside.any():
             error += inside.float().mean() * abs(confidence[inside].mean() - correct[inside].mean())
     return float(error)
+
+
+def reported_ece(analyzer: QuoteAnalyzer, articles: Sequence[GoldArticle]) -> dict[str, float]:
+    """ECE of the confidences a user reads, on the gold quotes the pipeline finds.
+
+    The head-level figures score one candidate mention at a time; a document reports a speaker's
+    probability summed over all its mentions (and `rule_trust` may change the pick), and the
+    stance score of the label it gives.
+    """
+    from quotestance.eval.errors import quote_outcomes
+    from quotestance.eval.runner import predict
+
+    found = [o for o in quote_outcomes(articles, predict(articles, analyzer)) if o.predicted is not None]
+    attributed = [o for o in found if not o.gold.speaker_optional]
+    return {
+        "speaker": binned_ece(torch.tensor([o.predicted.confidence["speaker"] for o in attributed]),
+                              torch.tensor([float(not o.misattributed) for o in attributed])),
+        "stance": binned_ece(torch.tensor([max(o.predicted.stance_scores.values()) for o in found]),
+                             torch.tensor([float(o.predicted.stance == o.gold.stance) for o in found])),
+    }
 
 
 def fit_temperatures(heads: dict[str, HeadLogits]) -> dict[str, dict[str, float]]:

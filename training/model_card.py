@@ -105,12 +105,15 @@ def write_model_card(path: Path, info: dict[str, Any]) -> Path:
         "",
         "## Calibration",
         "Temperature scaling per head, fitted by log-loss on the dev fixtures plus synthetic-dev; expected "
-        "calibration error (10 bins) on the same quotes (a log-loss optimum need not lower it):",
+        "calibration error (10 bins) on the same quotes (a log-loss optimum need not lower it). The heads score "
+        "one candidate mention at a time; the last column scores the confidences a document reports (a "
+        "speaker's probability summed over its mentions, the stance score of the given label) on the gold "
+        "quotes found:",
         "",
-        "| head | temperature | ECE before | ECE after | n |",
-        "|---|---|---|---|---|",
-        *[f"| {name} | {c['temperature']} | {c['ece_before']} | {c['ece_after']} | {c['n']} |"
-          for name, c in calibration.items()],
+        "| head | temperature | ECE before | ECE after | n | ECE as reported |",
+        "|---|---|---|---|---|---|",
+        *[f"| {name} | {c['temperature']} | {c['ece_before']} | {c['ece_after']} | {c['n']} | "
+          f"{c.get('ece_reported', '-')} |" for name, c in calibration.items()],
         "",
     ]
     if info.get("speed"):

@@ -419,7 +419,7 @@ def run_training(config: TrainConfig, output: str | Path, card_sets: dict[str, l
     """Train, calibrate on dev, save, then score and write the model card."""
     import platform
 
-    from .calibrate import collect_logits, fit_temperatures
+    from .calibrate import collect_logits, fit_temperatures, reported_ece
     from .model_card import write_model_card
 
     model_config = ModelConfig.from_dict(config.model)
@@ -429,6 +429,8 @@ def run_training(config: TrainConfig, output: str | Path, card_sets: dict[str, l
     dev = (read_articles(config.dev) if config.dev else []) + synthetic_dev
     calibration = fit_temperatures(collect_logits(result.analyzer, dev))
     result.analyzer.config.temperatures = {name: c["temperature"] for name, c in calibration.items()}
+    for name, error in reported_ece(result.analyzer, dev).items():
+        calibration[name]["ece_reported"] = round(error, 4)
     path = save_run(result, config, output)
     sets = {"dev": read_articles(config.dev) if config.dev else [], "synthetic-dev": synthetic_dev, **card_sets}
     seed_texts = [a.text for a in card_sets.get("seed", [])] or [a.text for a in sets["dev"][:5]]
