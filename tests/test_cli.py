@@ -47,3 +47,25 @@ def test_cli_refuses_to_overwrite_without_force(tmp_path, capsys):
     out.write_text("keep me", encoding="utf-8")
     assert main(["analyze", str(src), "--model", "rules", "-o", str(out)]) == 1
     assert out.read_text() == "keep me"
+
+
+def test_cli_train_saves_a_loadable_model_with_its_card(tiny_model_settings, tiny_article, tmp_path, capsys):
+    from quotestance.model.pipeline import QuoteAnalyzer
+
+    config = tmp_path / "tiny.json"
+    config.write_text(json.dumps({"synthetic_articles": 3, "synthetic_dev_articles": 2, "fixtures": [],
+                                  "dev": [str(tiny_article)], "batch_size": 2, "evaluations": 1,
+                                  "model": tiny_model_settings}), encoding="utf-8")
+    out = tmp_path / "model"
+    assert main(["train", "--config", str(config), "-o", str(out), "--fixtures", str(tiny_article),
+                 "--card-eval", f"extra={tiny_article}"]) == 0
+    assert "model saved to" in capsys.readouterr().out
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "| extra | transformer |" in card
+    speaker_row = next(line for line in card.splitlines() if line.startswith("| speaker |"))
+    assert speaker_row.split("|")[-2].strip() != "-"  # the ECE of reported confidences was measured
+    training = json.loads((out / "training.json").read_text(encoding="utf-8"))
+    assert training["config"]["fixtures"] == [str(tiny_article)] and training["steps"] >= 1
+    analyzer = QuoteAnalyzer.load(out)
+    assert analyzer.config.temperatures == json.loads((out / "config.json").read_text())["temperatures"]
+    assert analyzer('"We are ready," Kim said.').text == '"We are ready," Kim said.'
