@@ -66,6 +66,7 @@ def test_cli_train_saves_a_loadable_model_with_its_card(tiny_model_settings, tin
     assert speaker_row.split("|")[-2].strip() != "-"  # the ECE of reported confidences was measured
     training = json.loads((out / "training.json").read_text(encoding="utf-8"))
     assert training["config"]["fixtures"] == [str(tiny_article)] and training["steps"] >= 1
+    assert "was chosen by the dev selection score (0.0: " in card  # rule_trust fitted over the grid
     analyzer = QuoteAnalyzer.load(out)
     assert analyzer.config.temperatures == json.loads((out / "config.json").read_text())["temperatures"]
     assert analyzer('"We are ready," Kim said.').text == '"We are ready," Kim said.'

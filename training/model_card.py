@@ -33,6 +33,14 @@ def _rule_trust(config: dict[str, Any]) -> list[str]:
             "named as the subject of a reporting verb right after the quote (\"...,\" Kirby said) wins instead."]
 
 
+def _rule_trust_fit(scores: dict[float, float] | None, config: dict[str, Any]) -> list[str]:
+    """How `rule_trust` was chosen: by dev selection over a grid, or set in the training config."""
+    if not scores:
+        return [f"`rule_trust` {config.get('rule_trust')} was set in the training config.", ""]
+    tried = ", ".join(f"{value}: {score}" for value, score in scores.items())
+    return [f"`rule_trust` {config['rule_trust']} was chosen by the dev selection score ({tried}).", ""]
+
+
 def _context_words(config: dict[str, Any]) -> str:
     reach = config.get("stance_context")
     return f", plus an attention-pooled view of up to {reach} wordpieces on each side of the quote" if reach else ""
@@ -115,6 +123,7 @@ def write_model_card(path: Path, info: dict[str, Any]) -> Path:
         *[f"| {name} | {c['temperature']} | {c['ece_before']} | {c['ece_after']} | {c['n']} | "
           f"{c.get('ece_reported', '-')} |" for name, c in calibration.items()],
         "",
+        *_rule_trust_fit(info.get("rule_trust"), config),
     ]
     if info.get("speed"):
         lines += ["## Speed", info["speed"], ""]

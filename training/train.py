@@ -38,6 +38,8 @@ SELECTION_METRICS = ("quote_f1", "attribution_f1", "stance_macro_f1")
 #: How much each dev set counts in it: the model is judged on articles written by other hands, and
 #: synthetic-dev (generated from held-out parts of the generator) is only their stand-in.
 SELECTION_WEIGHTS = {"dev": 2.0, "synthetic_dev": 1.0}
+#: `ModelConfig.rule_trust` values tried after training, unless the config sets one.
+RULE_TRUST_GRID = (0.0, 0.5, 0.7, 0.9)
 
 
 @dataclass
@@ -288,6 +290,21 @@ def _dev_scores(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle], synthetic_d
     return scores
 
 
+def fit_rule_trust(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle],
+                   synthetic_dev: Sequence[GoldArticle]) -> dict[float, float]:
+    """Set `rule_trust` to the grid value with the best dev selection score (ties: the lowest).
+
+    How far an unsure network should defer to a named subject depends on how sure the trained,
+    calibrated scorer tends to be, so each run measures it rather than inheriting the shipped 0.9.
+    """
+    scores = {}
+    for value in RULE_TRUST_GRID:
+        analyzer.config.rule_trust = value
+        scores[value] = round(_dev_scores(analyzer, dev, synthetic_dev)["selection"], 4)
+    analyzer.config.rule_trust = max(scores, key=lambda value: (scores[value], -value))
+    return scores
+
+
 def selection_score(scores: dict[str, dict | None]) -> float:
     """The weighted mean of `SELECTION_METRICS` over the dev sets that were scored."""
     parts = {name: s for name, s in scores.items() if s and name in SELECTION_WEIGHTS}
@@ -419,24 +436,22 @@ def run_training(config: TrainConfig, output: str | Path, card_sets: dict[str, l
     """Train, calibrate on dev, save, then score and write the model card."""
     import platform
 
-    from .calibrate import collect_logits, fit_temperatures, reported_ece
     from .model_card import write_model_card
 
     model_config = ModelConfig.from_dict(config.model)
     featurizer = Featurizer(load_tokenizer(model_config.encoder), model_config)
     items, synthetic_dev = prepare_data(config, featurizer)
     result = train(config, items, synthetic_dev)
-    dev = (read_articles(config.dev) if config.dev else []) + synthetic_dev
-    calibration = fit_temperatures(collect_logits(result.analyzer, dev))
-    result.analyzer.config.temperatures = {name: c["temperature"] for name, c in calibration.items()}
-    for name, error in reported_ece(result.analyzer, dev).items():
-        calibration[name]["ece_reported"] = round(error, 4)
+    dev_fixtures = read_articles(config.dev) if config.dev else []
+    calibration, trust = calibrate(result.analyzer, dev_fixtures, synthetic_dev,
+                                   fit_trust="rule_trust" not in config.model)
     path = save_run(result, config, output)
-    sets = {"dev": read_articles(config.dev) if config.dev else [], "synthetic-dev": synthetic_dev, **card_sets}
+    sets = {"dev": dev_fixtures, "synthetic-dev": synthetic_dev, **card_sets}
     seed_texts = [a.text for a in card_sets.get("seed", [])] or [a.text for a in sets["dev"][:5]]
     info = {
         "training": json.loads((path / "training.json").read_text(encoding="utf-8")),
         "calibration": calibration,
+        "rule_trust": trust,
         "scores": _card_scores(result.analyzer, sets),
         "speed": _speed(result.analyzer, seed_texts),
         "machine": f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads",
@@ -445,6 +460,19 @@ def run_training(config: TrainConfig, output: str | Path, card_sets: dict[str, l
     write_model_card(path, info)
     (path / "scores.json").write_text(json.dumps(info["scores"], indent=1) + "\n", encoding="utf-8")
     return path
+
+
+def calibrate(analyzer: QuoteAnalyzer, dev: list[GoldArticle], synthetic_dev: list[GoldArticle],
+              fit_trust: bool = True) -> tuple[dict[str, dict[str, float]], dict[float, float] | None]:
+    """Fit temperatures, then `rule_trust` (on calibrated confidences), then measure reported ECE."""
+    from .calibrate import collect_logits, fit_temperatures, reported_ece
+
+    calibration = fit_temperatures(collect_logits(analyzer, dev + synthetic_dev))
+    analyzer.config.temperatures = {name: c["temperature"] for name, c in calibration.items()}
+    trust = fit_rule_trust(analyzer, dev, synthetic_dev) if fit_trust else None
+    for name, error in reported_ece(analyzer, dev + synthetic_dev).items():
+        calibration[name]["ece_reported"] = round(error, 4)
+    return calibration, trust
 
 
 def register_cli(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
