@@ -51,7 +51,7 @@ ROLE_NOUNS = frozenset(
     historian shopkeeper sergeant medic volunteer nurse specialist planner merchant brigadier lieutenant
     pensioner farmer labourer lawyer scientist tourist accountant commentator columnist activist driver
     student engineer pilot sailor refugee villager witness eyewitness insider delegate negotiator
-    spokespeople representatives envoys diplomats experts ministers leaders officials sources""".split()
+    spokespeople representative representatives envoys diplomats experts ministers leaders officials sources""".split()
 )
 #: Capitalised words that are titles, not names ("President Joe Biden" -> "Joe Biden").
 TITLE_WORDS = frozenset(
