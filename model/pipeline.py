@@ -36,6 +36,7 @@ WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
 #: Windows are padded to a multiple of this many wordpieces (see `_analyse`).
 PAD_MULTIPLE = 64
+#: The candidate hints that mark the rules' speaker named as the subject of a reporting verb after the quote.
 _RULE_NAMED = CANDIDATE_HINTS.index("rule_speaker_named")
 _RULE_CUE_AFTER = CANDIDATE_HINTS.index("rule_speaker_cue_after")
 #: Files that can run code when loaded; a model folder holding any of them is refused.
@@ -229,7 +230,7 @@ def _chunks(texts: Iterable[str], ids: Iterable[str] | None, size: int) -> Itera
 
 
 def _choose_speaker(text: str, instance: QuoteInstance, probs: list[float],
-                    rule_trust: float = 0.0) -> tuple[str | None, Span | None, float]:
+                    rule_trust: float) -> tuple[str | None, Span | None, float]:
     """Add up candidate probabilities per resolved name; the likeliest name (or none) wins.
 
     When the network is less sure than `rule_trust`, a speaker named right after the quote as
