@@ -246,14 +246,16 @@ def _choose_speaker(text: str, instance: QuoteInstance, probs: list[float],
         if key not in best or p > best[key][0]:
             best[key] = (p, j)
     if not totals or max(totals.values()) <= probs[0]:
-        if probs[0] >= rule_trust or (j := _named_after(instance)) is None:
-            return None, None, probs[0]
-        return _speaker_at(text, instance, j, probs[0])
-    key = max(totals, key=totals.__getitem__)
-    j = best[key][1]
-    if totals[key] < rule_trust and (named := _named_after(instance)) is not None:
-        j = named
-    return _speaker_at(text, instance, j, totals[key])
+        key, confidence = None, probs[0]
+    else:
+        key = max(totals, key=totals.__getitem__)
+        confidence = totals[key]
+    named = _named_after(instance) if confidence < rule_trust else None
+    if named is not None:
+        return _speaker_at(text, instance, named, confidence)
+    if key is None:
+        return None, None, confidence
+    return _speaker_at(text, instance, best[key][1], confidence)
 
 
 def _named_after(instance: QuoteInstance) -> int | None:

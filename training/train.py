@@ -184,7 +184,8 @@ class Plan:
             return False
         self.steps = max(step + 1, fits)
         self.warmup = max(min(self.warmup, step), int(self.steps * self.warmup_share))
-        self.evaluate_at = set(sorted(self._points(step))[-owed:])
+        points = sorted(self._points(step))
+        self.evaluate_at = set(points[len(points) - owed :])  # the last `owed` points, none if none are owed
         return True
 
 
