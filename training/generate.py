@@ -485,7 +485,9 @@ class _ArticleAssembler:
         self._paragraph(writer.text)
         self.w.quotes.extend(writer.quotes)
         self.state = state
-        self.state.last_speaker = speakers.get("S2", speaker).id
+        second = speakers.get("S2")  # only spoken to ("told Yoon") unless the pattern quotes them too
+        spoke = second is not None and any(quote["speaker"] == second.label for quote in writer.quotes)
+        self.state.last_speaker = (second if spoke else speaker).id
         return True
 
     def _result(self) -> dict[str, Any]:

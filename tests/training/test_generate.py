@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -65,3 +66,20 @@ def test_generate_cli_writes_files_and_stats(tmp_path, capsys):
     articles = read_articles([tmp_path])
     assert len(articles) == 12
     assert json.loads((tmp_path / f"{articles[0].id}.json").read_text())["id"] == articles[0].id
+
+
+def test_generate_a_person_spoken_to_is_not_the_speaker():
+    """'She said she had told Ri the partnership was "..."': Ri is named nearer the quote but says nothing."""
+    seen = 0
+    for article in generate_articles(150, seed=5):
+        for quote in article["quotes"]:
+            if "object_between" not in quote["phenomena"]:
+                continue
+            seen += 1
+            end = article["text"].index(quote["text"])
+            clause = article["text"][article["text"].rfind("\n", 0, end) + 1 : end]
+            spoken_to = re.search(r"\b(?:told|given|assured) (.*)", clause)
+            assert spoken_to, clause
+            names = [quote["speaker"], *quote["speaker_aliases"]]
+            assert not any(spoken_to.group(1).startswith(f"{name} ") for name in names), clause
+    assert seen >= 10
