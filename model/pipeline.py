@@ -11,7 +11,8 @@ import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import closing
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -70,12 +71,18 @@ def check_model_folder(path: Path) -> None:
 
 
 @dataclass
-class _Pending:
-    """Quotes of one document waiting for their scores."""
+class Scored:
+    """One text after the network: its candidate quotes and their calibrated head probabilities.
 
+    No decision is taken yet: `QuoteAnalyzer.decide` applies the analyzer's current
+    `quote_threshold` and `rule_trust`, so trying other settings costs no second encoder pass.
+    """
+
+    id: str
     encoded: EncodedArticle
-    outputs: dict[int, tuple[float, list[float], list[float]]]
-    by_window: dict[int, list[int]]  # window -> indices of the quotes it scores
+    #: Quote index -> (quote probability, speaker probabilities [none, candidates...], stance probabilities).
+    outputs: dict[int, tuple[float, list[float], list[float]]] = field(default_factory=dict)
+    by_window: dict[int, list[int]] = field(default_factory=dict)  # window -> indices of the quotes it scores
 
 
 class QuoteAnalyzer(DatasetMixin):
@@ -137,34 +144,47 @@ class QuoteAnalyzer(DatasetMixin):
         return next(self.pipe([text], batch_size=1, ids=[id]))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 8, ids: Iterable[str] | None = None) -> Iterator[Document]:
-        """Analyse texts in input order, `batch_size` texts at a time; windows of similar length share a pass.
+        """Analyse texts in input order, `batch_size` texts at a time; windows of similar length share a pass."""
+        with closing(self.score(texts, batch_size, ids)) as scored:  # a consumer that stops early stops the helper
+            for item in scored:
+                yield self.decide(item)
+
+    def score(self, texts: Iterable[str], batch_size: int = 8, ids: Iterable[str] | None = None) -> Iterator[Scored]:
+        """Run the network over texts in input order; `decide` turns each result into a Document.
 
         The next batch is featurised on a helper thread while the encoder runs on this one: the
         featuriser is pure Python and the encoder's kernels release the GIL.
         """
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quotestance-featurise") as pool:
-            previous: tuple[Future[list[_Pending]], list[str]] | None = None
+            previous: Future[list[Scored]] | None = None
             for chunk, chunk_ids in _chunks(texts, ids, batch_size):
-                future = pool.submit(self._prepare, chunk)
+                future = pool.submit(self._prepare, chunk, chunk_ids)
                 if previous is not None:
-                    yield from self._analyse(previous[0].result(), previous[1])
-                previous = (future, chunk_ids)
+                    yield from self._analyse(previous.result())
+                previous = future
             if previous is not None:
-                yield from self._analyse(previous[0].result(), previous[1])
+                yield from self._analyse(previous.result())
 
-    def _prepare(self, texts: Sequence[str]) -> list[_Pending]:
+    def decide(self, scored: Scored) -> Document:
+        """The Document for a scored text under the current `quote_threshold` and `rule_trust`."""
+        encoded = scored.encoded
+        kept = [i for i in range(len(encoded.quotes))
+                if i in scored.outputs and scored.outputs[i][0] >= self.config.quote_threshold]
+        quotes = [self._quote(encoded, encoded.quotes[i], scored.outputs[i]) for i in kept]
+        return Document(scored.id, encoded.text, quotes)
+
+    def _prepare(self, texts: Sequence[str], ids: Sequence[str]) -> list[Scored]:
         pending = []
-        for text in texts:
+        for text, doc_id in zip(texts, ids, strict=True):
             if not isinstance(text, str):
                 raise TypeError(f"expected article text as str, got {type(text).__name__}")
-            encoded = self.featurizer.encode(text)
-            by_window: dict[int, list[int]] = {}
-            for i, quote in enumerate(encoded.quotes):
-                by_window.setdefault(quote.window, []).append(i)
-            pending.append(_Pending(encoded, {}, by_window))
+            scored = Scored(doc_id, self.featurizer.encode(text))
+            for i, quote in enumerate(scored.encoded.quotes):
+                scored.by_window.setdefault(quote.window, []).append(i)
+            pending.append(scored)
         return pending
 
-    def _analyse(self, pending: list[_Pending], ids: Sequence[str]) -> list[Document]:
+    def _analyse(self, pending: list[Scored]) -> list[Scored]:
         # Each window is padded to its length bucket whatever company it keeps, so the tensors it
         # sees are the same alone or in any batch: windows of different articles can share a
         # batch and `pipe` still equals single calls exactly.
@@ -175,13 +195,13 @@ class QuoteAnalyzer(DatasetMixin):
         for length, members in sorted(groups.items()):
             for start in range(0, len(members), self.window_batch):
                 self._score(members[start : start + self.window_batch], pending, length)
-        return [self._document(doc_id, p) for doc_id, p in zip(ids, pending, strict=True)]
+        return pending
 
     def _padded_length(self, n: int) -> int:
         """The window length rounded up to a multiple of `PAD_MULTIPLE`, at most the configured window."""
         return max(n, min(-(-n // PAD_MULTIPLE) * PAD_MULTIPLE, self.config.window))
 
-    def _score(self, items: list[tuple[int, int]], pending: list[_Pending], length: int) -> None:
+    def _score(self, items: list[tuple[int, int]], pending: list[Scored], length: int) -> None:
         batch_items: list[tuple[Window, list[QuoteInstance]]] = []
         owners: list[tuple[int, int]] = []
         for doc, w in items:
@@ -193,20 +213,13 @@ class QuoteAnalyzer(DatasetMixin):
             output = self.network(batch)
         self._store(output, owners, pending)
 
-    def _store(self, output: ModelOutput, owners: list[tuple[int, int]], pending: list[_Pending]) -> None:
+    def _store(self, output: ModelOutput, owners: list[tuple[int, int]], pending: list[Scored]) -> None:
         temps = self.config.temperatures
         quote_p = torch.sigmoid(output.quote_logits / temps["quote"]).tolist()
         speaker_p = (output.speaker_logits / temps["speaker"]).softmax(-1).tolist()
         stance_p = (output.stance_logits / temps["stance"]).softmax(-1).tolist()
         for row, (doc, index) in enumerate(owners):
             pending[doc].outputs[index] = (quote_p[row], speaker_p[row], stance_p[row])
-
-    def _document(self, doc_id: str, pending: _Pending) -> Document:
-        encoded = pending.encoded
-        kept = [i for i, q in enumerate(encoded.quotes)
-                if i in pending.outputs and pending.outputs[i][0] >= self.config.quote_threshold]
-        quotes = [self._quote(encoded, encoded.quotes[i], pending.outputs[i]) for i in kept]
-        return Document(doc_id, encoded.text, quotes)
 
     def _quote(self, encoded: EncodedArticle, instance: QuoteInstance,
                scores: tuple[float, list[float], list[float]]) -> Quote:

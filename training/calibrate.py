@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import torch
 
 from quotestance.eval.fixtures import GoldArticle
+from quotestance.model.document import Document
 from quotestance.model.features import IGNORE
 from quotestance.model.network import ModelOutput, collate
 from quotestance.model.pipeline import QuoteAnalyzer
@@ -111,7 +112,7 @@ def binned_ece(confidence: torch.Tensor, correct: torch.Tensor, bins: int = 10) 
     return float(error)
 
 
-def reported_ece(analyzer: QuoteAnalyzer, articles: Sequence[GoldArticle]) -> dict[str, float]:
+def reported_ece(articles: Sequence[GoldArticle], documents: Sequence[Document]) -> dict[str, float]:
     """ECE of the confidences a user reads, on the gold quotes the pipeline finds.
 
     The head-level figures score one candidate mention at a time; a document reports a speaker's
@@ -119,9 +120,8 @@ def reported_ece(analyzer: QuoteAnalyzer, articles: Sequence[GoldArticle]) -> di
     stance score of the label it gives.
     """
     from quotestance.eval.errors import quote_outcomes
-    from quotestance.eval.runner import predict
 
-    found = [o for o in quote_outcomes(articles, predict(articles, analyzer)) if o.predicted is not None]
+    found = [o for o in quote_outcomes(articles, documents) if o.predicted is not None]
     attributed = [o for o in found if not o.gold.speaker_optional]
     return {
         "speaker": binned_ece(torch.tensor([o.predicted.confidence["speaker"] for o in attributed]),

@@ -21,12 +21,13 @@ from tqdm.auto import tqdm
 
 from quotestance.eval.fixtures import GoldArticle, parse_article, read_articles
 from quotestance.eval.runner import evaluate
+from quotestance.eval.scorer import score
 from quotestance.model.config import ConfigError, ModelConfig
 from quotestance.model.defaults import FIXTURES_DIR
 from quotestance.model.encoder import cpu_has_fast_bf16, load_encoder, load_tokenizer
 from quotestance.model.features import Featurizer, QuoteInstance, Window
 from quotestance.model.network import QuoteStanceNetwork, collate
-from quotestance.model.pipeline import QuoteAnalyzer
+from quotestance.model.pipeline import QuoteAnalyzer, Scored
 
 from .generate import generate_articles
 
@@ -283,25 +284,37 @@ class TrainResult:
     history: list[dict[str, Any]]
 
 
-def _dev_scores(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle], synthetic_dev: Sequence[GoldArticle]) -> dict:
+def _dev_scores(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle], synthetic_dev: Sequence[GoldArticle],
+                scored: dict[str, list[Scored]] | None = None) -> dict:
+    """Dev and synthetic-dev metrics and their selection score; `scored` reuses earlier network outputs."""
     analyzer.network.eval()
-    scores = {"dev": evaluate(dev, analyzer).metrics() if dev else None,
-              "synthetic_dev": evaluate(synthetic_dev, analyzer).metrics() if synthetic_dev else None}
+    scored = scored or score_sets(analyzer, dev, synthetic_dev)
+    scores = {name: score(articles, [analyzer.decide(s) for s in scored[name]]).metrics() if articles else None
+              for name, articles in (("dev", dev), ("synthetic_dev", synthetic_dev))}
     scores["selection"] = selection_score(scores)
     return scores
 
 
-def fit_rule_trust(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle],
-                   synthetic_dev: Sequence[GoldArticle]) -> dict[float, float]:
+def score_sets(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle],
+               synthetic_dev: Sequence[GoldArticle]) -> dict[str, list[Scored]]:
+    """One network pass over dev and synthetic-dev, for as many decisions as needed."""
+    return {name: list(analyzer.score((a.text for a in articles), ids=(a.id for a in articles)))
+            for name, articles in (("dev", dev), ("synthetic_dev", synthetic_dev))}
+
+
+def fit_rule_trust(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle], synthetic_dev: Sequence[GoldArticle],
+                   scored: dict[str, list[Scored]] | None = None) -> dict[float, float]:
     """Set `rule_trust` to the grid value with the best dev selection score (ties: the lowest).
 
     How far an unsure network should defer to a named subject depends on how sure the trained,
     calibrated scorer tends to be, so each run measures it rather than inheriting the shipped 0.9.
+    The network runs once; each grid value only re-decides its outputs.
     """
+    scored = scored or score_sets(analyzer, dev, synthetic_dev)
     scores = {}
     for value in RULE_TRUST_GRID:
         analyzer.config.rule_trust = value
-        scores[value] = round(_dev_scores(analyzer, dev, synthetic_dev)["selection"], 4)
+        scores[value] = round(_dev_scores(analyzer, dev, synthetic_dev, scored)["selection"], 4)
     analyzer.config.rule_trust = max(scores, key=lambda value: (scores[value], -value))
     return scores
 
@@ -470,8 +483,10 @@ def calibrate(analyzer: QuoteAnalyzer, dev: list[GoldArticle], synthetic_dev: li
 
     calibration = fit_temperatures(collect_logits(analyzer, dev + synthetic_dev))
     analyzer.config.temperatures = {name: c["temperature"] for name, c in calibration.items()}
-    trust = fit_rule_trust(analyzer, dev, synthetic_dev) if fit_trust else None
-    for name, error in reported_ece(analyzer, dev + synthetic_dev).items():
+    scored = score_sets(analyzer, dev, synthetic_dev)  # with the fitted temperatures
+    trust = fit_rule_trust(analyzer, dev, synthetic_dev, scored) if fit_trust else None
+    documents = [analyzer.decide(s) for s in scored["dev"] + scored["synthetic_dev"]]
+    for name, error in reported_ece(list(dev) + list(synthetic_dev), documents).items():
         calibration[name]["ece_reported"] = round(error, 4)
     return calibration, trust
 

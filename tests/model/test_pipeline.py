@@ -51,6 +51,20 @@ def test_pipeline_pipe_equals_single_calls(trained):
     assert batched == single
 
 
+def test_pipeline_decides_again_from_one_network_pass(trained):
+    analyzer = trained[0].analyzer
+    scored = list(analyzer.score(TEXTS, ids=[str(i) for i in range(len(TEXTS))]))
+    assert [analyzer.decide(s).to_dict() for s in scored] == [d.to_dict() for d in analyzer.pipe(TEXTS)]
+    threshold = analyzer.config.quote_threshold
+    try:
+        analyzer.config.quote_threshold = 0.0  # every candidate span becomes a quote
+        everything = [analyzer.decide(s) for s in scored]
+        assert [d.to_dict() for d in everything] == [d.to_dict() for d in analyzer.pipe(TEXTS)]
+        assert sum(len(d.quotes) for d in everything) == sum(len(s.encoded.quotes) for s in scored) > 0
+    finally:
+        analyzer.config.quote_threshold = threshold
+
+
 def test_pipeline_featurises_ahead_without_reordering_or_losing_errors(trained):
     analyzer = QuoteAnalyzer.load(trained[1])
     docs = analyzer.pipe([*TEXTS, 42, TEXTS[0]], batch_size=2, ids=list("abcdef"))
