@@ -57,10 +57,12 @@ def test_pipeline_decides_again_from_one_network_pass(trained):
     assert [analyzer.decide(s).to_dict() for s in scored] == [d.to_dict() for d in analyzer.pipe(TEXTS)]
     threshold = analyzer.config.quote_threshold
     try:
-        analyzer.config.quote_threshold = 0.0  # every candidate span becomes a quote
-        everything = [analyzer.decide(s) for s in scored]
-        assert [d.to_dict() for d in everything] == [d.to_dict() for d in analyzer.pipe(TEXTS)]
-        assert sum(len(d.quotes) for d in everything) == sum(len(s.encoded.quotes) for s in scored) > 0
+        for analyzer.config.quote_threshold in (0.01, 0.99):
+            again = [analyzer.decide(s) for s in scored]
+            assert [d.to_dict() for d in again] == [d.to_dict() for d in analyzer.pipe(TEXTS)]
+            kept = [[q.start for q in d.quotes] for d in again]
+            assert kept == [[s.encoded.quotes[i].span.start for i in sorted(s.outputs)
+                             if s.outputs[i][0] >= analyzer.config.quote_threshold] for s in scored]
     finally:
         analyzer.config.quote_threshold = threshold
 
