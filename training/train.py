@@ -154,7 +154,9 @@ class Plan:
     A run stopped by its budget mid-schedule ends with its learning rate still high, so once step
     and evaluation times are measured the plan shrinks to what the budget holds, and the linear
     schedule (the one `transformers.get_linear_schedule_with_warmup` builds) decays to zero at its
-    new end. When the budget holds the whole run, nothing changes and the run stays deterministic.
+    new end. A plan shrunk while other work slowed the machine grows back when steps speed up
+    again, never past the steps first planned. When the budget holds the whole run, nothing
+    changes and the run stays deterministic.
     """
 
     steps: int
@@ -163,8 +165,10 @@ class Plan:
     budget: float  # seconds
     warmup: int = field(init=False)
     evaluate_at: set[int] = field(init=False)
+    planned: int = field(init=False)  # the steps first planned: the most a refit grows back to
 
     def __post_init__(self) -> None:
+        self.planned = self.steps
         self.warmup = int(self.steps * self.warmup_share)
         self.evaluate_at = self._points(0)
 
@@ -178,13 +182,15 @@ class Plan:
         return max(0.0, (self.steps - step) / max(1, self.steps - self.warmup))
 
     def refit(self, step: int, elapsed: float, step_seconds: float, eval_seconds: float) -> bool:
-        """Shrink the plan so that its remaining steps and evaluations fit the budget; True if it shrank."""
+        """Fit the remaining steps and evaluations to the budget, up to the first plan; True if it changed."""
         owed = len([p for p in self.evaluate_at if p > step])
         fits = step + int((self.budget - elapsed - owed * eval_seconds) // step_seconds)
-        if fits >= self.steps:
+        steps = min(self.planned, max(step + 1, fits))
+        if steps == self.steps:
             return False
-        self.steps = max(step + 1, fits)
-        self.warmup = max(min(self.warmup, step), int(self.steps * self.warmup_share))
+        self.steps = steps
+        if step < self.warmup:  # a warm-up already done stays done
+            self.warmup = max(step, int(self.steps * self.warmup_share))
         points = sorted(self._points(step))
         self.evaluate_at = set(points[len(points) - owed :])  # the last `owed` points, none if none are owed
         return True

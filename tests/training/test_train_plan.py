@@ -28,8 +28,19 @@ def test_a_tight_budget_shrinks_the_plan_and_still_decays_to_zero():
     assert plan.evaluate_at == {116, 174} and plan.warmup == 13  # two thirds and the end
 
 
-def test_a_plan_never_grows_nor_ends_before_the_next_step():
+def test_a_plan_never_grows_past_its_first_steps_nor_ends_before_the_next_step():
     plan = Plan(100, 0.06, 2, budget=60.0)
     assert plan.refit(10, elapsed=59.0, step_seconds=5.0, eval_seconds=30.0)
     assert plan.steps == 11 and plan.evaluate_at == {11}
     assert not Plan(100, 0.06, 2, budget=1e9).refit(10, elapsed=1.0, step_seconds=0.001, eval_seconds=0.0)
+
+
+def test_a_plan_shrunk_by_a_busy_machine_grows_back_when_steps_speed_up():
+    plan = Plan(686, 0.06, 3, budget=6600.0)
+    assert plan.refit(20, elapsed=300.0, step_seconds=12.2, eval_seconds=0.0)  # other work during the probe
+    assert plan.steps == 20 + int(6300 // 12.2) == 536 and plan.warmup == 32
+    assert plan.refit(50, elapsed=500.0, step_seconds=6.0, eval_seconds=0.0)  # the machine is free again
+    assert plan.steps == 686 and plan.warmup == 32  # the first plan, no more; the warm-up is over
+    assert plan.evaluate_at == {229, 457, 686}
+    assert not plan.refit(100, elapsed=800.0, step_seconds=6.0, eval_seconds=0.0)
+    assert plan.lr_factor(686) == 0.0
