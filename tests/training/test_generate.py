@@ -83,3 +83,24 @@ def test_generate_a_person_spoken_to_is_not_the_speaker():
             names = [quote["speaker"], *quote["speaker_aliases"]]
             assert not any(spoken_to.group(1).startswith(f"{name} ") for name in names), clause
     assert seen >= 10
+
+
+def test_generate_the_last_speaker_is_whoever_was_quoted_last():
+    """After "she said she had told Ri ...", a later "she said" is still hers: Ri was only spoken to."""
+    import random
+
+    from quotestance.training.generate import ArticleGenerator, _ArticleAssembler
+
+    resources = load_resources("train")
+    patterns = {p.id: p for p in resources.patterns}
+    checked = 0
+    for i in range(40):
+        assembler = _ArticleAssembler(ArticleGenerator(resources, random.Random(i)), f"t{i}")
+        persons = [s for s in assembler.cast if s.group == "person"]
+        for speaker in persons:
+            if assembler._try_pattern(patterns["partial_told_object"], speaker):
+                assert assembler.state.last_speaker == speaker.id
+                checked += 1
+            if assembler._try_pattern(patterns["alternating"], speaker):
+                assert assembler.state.last_speaker != speaker.id  # the second speaker spoke last
+    assert checked >= 5
