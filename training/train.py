@@ -296,7 +296,7 @@ def _dev_scores(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle], synthetic_d
     analyzer.network.eval()
     scored = scored or score_sets(analyzer, dev, synthetic_dev)
     scores = {name: score(articles, [analyzer.decide(s) for s in scored[name]]).metrics() if articles else None
-              for name, articles in (("dev", dev), ("synthetic_dev", synthetic_dev))}
+              for name, articles in _dev_sets(dev, synthetic_dev).items()}
     scores["selection"] = selection_score(scores)
     return scores
 
@@ -305,7 +305,12 @@ def score_sets(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle],
                synthetic_dev: Sequence[GoldArticle]) -> dict[str, list[Scored]]:
     """One network pass over dev and synthetic-dev, for as many decisions as needed."""
     return {name: list(analyzer.score((a.text for a in articles), ids=(a.id for a in articles)))
-            for name, articles in (("dev", dev), ("synthetic_dev", synthetic_dev))}
+            for name, articles in _dev_sets(dev, synthetic_dev).items()}
+
+
+def _dev_sets(dev: Sequence[GoldArticle], synthetic_dev: Sequence[GoldArticle]) -> dict[str, Sequence[GoldArticle]]:
+    """The selection sets under their `SELECTION_WEIGHTS` names."""
+    return {"dev": dev, "synthetic_dev": synthetic_dev}
 
 
 def fit_rule_trust(analyzer: QuoteAnalyzer, dev: Sequence[GoldArticle], synthetic_dev: Sequence[GoldArticle],
