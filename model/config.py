@@ -49,10 +49,10 @@ class ModelConfig:
     stances: tuple[str, ...] = STANCES
     #: A marked span is reported as a quote when its probability reaches this threshold.
     quote_threshold: float = 0.5
-    #: Below this speaker confidence, a quote whose reporting verb follows it and names its subject
-    #: ("...," Kirby said) goes to the rules' speaker: the network's "who usually says this" sense
-    #: can outvote the plainest attribution English has. `quotestance train` fits it on dev (0.9 for
-    #: the shipped model); 0.0 never overrides.
+    #: Below this speaker confidence, a quote whose reporting verb has a plain subject (a name after
+    #: the quote, "...," Kirby said, or a role on either side, "the spokesman said") goes to the rules'
+    #: speaker: the network's "who usually says this" sense can outvote the plainest attribution
+    #: English has. `quotestance train` fits it on dev (0.9 for the shipped model); 0.0 never overrides.
     rule_trust: float = 0.9
     #: Calibration temperatures fitted on dev (1.0 = uncalibrated).
     temperatures: dict[str, float] = field(default_factory=lambda: {"quote": 1.0, "speaker": 1.0, "stance": 1.0})

@@ -29,8 +29,9 @@ def _rule_trust(config: dict[str, Any]) -> list[str]:
     """The card line for `ModelConfig.rule_trust`, if the model uses it."""
     if not config.get("rule_trust"):
         return []
-    return [f"- Where the attribution scorer is less than {config['rule_trust']} sure, a speaker the rules find "
-            "named as the subject of a reporting verb right after the quote (\"...,\" Kirby said) wins instead."]
+    return [f"- Where the attribution scorer is less than {config['rule_trust']} sure, the rules' speaker wins "
+            "where their reporting verb's subject is plain: a name right after the quote (\"...,\" Kirby said) "
+            "or a role or description on either side (\"the spokesman said\")."]
 
 
 def _rule_trust_fit(scores: dict[float, float] | None, config: dict[str, Any]) -> list[str]:

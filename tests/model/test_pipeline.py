@@ -122,22 +122,32 @@ def test_pipeline_config_errors_name_the_field(field, value, message):
         ModelConfig.from_dict({field: value})
 
 
-@pytest.mark.parametrize(("lavrov", "rule_trust", "expected"), [
-    (0.6, 0.0, "Sergei Lavrov"),  # no override: the network's pick stands
-    (0.6, 0.9, "Kim Yo Jong"),  # unsure network: the speaker named after the quote wins
-    (0.95, 0.9, "Sergei Lavrov"),  # sure network: it stands
+_NAMED_AFTER = 'Sergei Lavrov left early. "We will not back down," Kim Yo Jong said.'
+_INTRO = "Sergei Lavrov left early. Kim Yo Jong, the party spokeswoman, stayed. "
+
+
+@pytest.mark.parametrize(("text", "lavrov", "rule_trust", "expected", "mention"), [
+    (_NAMED_AFTER, 0.6, 0.0, "Sergei Lavrov", "Sergei Lavrov"),  # no override: the network's pick stands
+    (_NAMED_AFTER, 0.6, 0.9, "Kim Yo Jong", "Kim Yo Jong"),  # unsure network: the name after the quote wins
+    (_NAMED_AFTER, 0.95, 0.9, "Sergei Lavrov", "Sergei Lavrov"),  # sure network: it stands
+    (_INTRO + '"We will not back down," the spokeswoman said.', 0.6, 0.9, "Kim Yo Jong", "the spokeswoman"),
+    (_INTRO + 'The spokeswoman said they would "not back down".', 0.6, 0.9, "Kim Yo Jong", "The spokeswoman"),
+    # a pronoun subject and a name before the quote lost dev quotes when trusted: the network's pick stands
+    ('Sergei Lavrov left early. Kim Yo Jong stayed. "We will not back down," she said.', 0.6, 0.9,
+     "Sergei Lavrov", "Sergei Lavrov"),
+    ('Sergei Lavrov left early. Kim Yo Jong said they would "not back down".', 0.6, 0.9,
+     "Sergei Lavrov", "Sergei Lavrov"),
 ])
-def test_pipeline_trusts_a_speaker_named_after_the_quote_only_when_unsure(tiny_encoder, tiny_model_settings,
-                                                                          lavrov, rule_trust, expected):
+def test_pipeline_trusts_a_plain_rule_subject_only_when_unsure(tiny_encoder, tiny_model_settings,
+                                                               text, lavrov, rule_trust, expected, mention):
     from quotestance.model.encoder import load_tokenizer
     from quotestance.model.features import Featurizer
     from quotestance.model.pipeline import _choose_speaker
 
-    text = 'Sergei Lavrov left early. "We will not back down," Kim Yo Jong said.'
     config = ModelConfig.from_dict(tiny_model_settings)
     quote = Featurizer(load_tokenizer(config.encoder), config).encode(text).quotes[0]
     names = [c.resolved for c in quote.candidates]
     probs = [0.0] + [lavrov if name == "Sergei Lavrov" else (1 - lavrov) / (len(names) - 1) for name in names]
-    speaker, mention, confidence = _choose_speaker(text, quote, probs, rule_trust)
-    assert speaker == expected and text[mention.start:mention.end] == expected
+    speaker, span, confidence = _choose_speaker(text, quote, probs, rule_trust)
+    assert (speaker, text[span.start:span.end]) == (expected, mention)
     assert confidence == pytest.approx(lavrov)
