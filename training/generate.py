@@ -263,11 +263,11 @@ class _PatternRenderer:
     # -- quotes ---------------------------------------------------------------------------
     def _quote_slot(self, slot: str, rest: str) -> None:
         follows = bool(re.match(r"\s*\{(?:S|V|N)", rest)) or rest.lstrip().startswith(("according", "they "))
-        key = "S2" if slot in ("Q2", "q2") else "S"
+        key = "S2" if slot in ("Q2", "q2", "Q2+") else "S"
         speaker = self.speakers.get(key)
-        if slot in ("Q", "Q2", "Q+"):
+        if slot in ("Q", "Q2", "Q+", "Q2+"):
             statement = self.gen._statement(speaker or self._any_speaker(), "full", self.state.used)
-            self._emit(_punctuate(statement.text, follows), statement, key, continuation=slot == "Q+")
+            self._emit(_punctuate(statement.text, follows), statement, key, continuation=slot.endswith("+"))
         elif slot in ("q", "q2"):
             statement = self.gen._statement(speaker, "fragment", self.state.used)
             ends = not rest.strip()

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from quotestance.cli import main
-from quotestance.eval.fixtures import parse_article, read_articles
+from quotestance.eval.fixtures import find_occurrence, parse_article, read_articles
 from quotestance.eval.validate import article_problems
 from quotestance.training.generate import generate_articles
 from quotestance.training.resources import load_resources
@@ -104,3 +104,18 @@ def test_generate_the_last_speaker_is_whoever_was_quoted_last():
             if assembler._try_pattern(patterns["alternating"], speaker):
                 assert assembler.state.last_speaker != speaker.id  # the second speaker spoke last
     assert checked >= 5
+
+
+@pytest.mark.parametrize("split", ["train", "heldout"])
+def test_generate_a_paragraph_that_is_only_a_quote_continues_the_quote_before_it(split):
+    """Interview-style runs: '"...," Kim said. ¶ "..." ¶ Ri disagreed. "...," she said. ¶ "..."'."""
+    runs = 0
+    for article in generate_articles(60, seed=7, split=split):
+        text = article["text"]
+        quotes = sorted((find_occurrence(text, q["text"], q.get("occurrence", 1)), q) for q in article["quotes"])
+        for (start, quote), (_, before) in zip(quotes[1:], quotes[:-1], strict=True):
+            paragraph = text[text.rfind("\n", 0, start) + 1 :].split("\n", 1)[0]
+            if paragraph[1:-1] == quote["text"]:  # the whole paragraph is one closed quote
+                runs += "alternating" in quote["phenomena"]
+                assert quote["speaker"] == before["speaker"], paragraph
+    assert runs >= 5
