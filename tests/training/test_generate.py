@@ -112,7 +112,8 @@ def test_generate_a_paragraph_that_is_only_a_quote_continues_the_quote_before_it
     runs = 0
     for article in generate_articles(60, seed=7, split=split):
         text = article["text"]
-        quotes = sorted((find_occurrence(text, q["text"], q.get("occurrence", 1)), q) for q in article["quotes"])
+        quotes = sorted(((find_occurrence(text, q["text"], q.get("occurrence", 1)), q) for q in article["quotes"]),
+                        key=lambda pair: pair[0])
         for (start, quote), (_, before) in zip(quotes[1:], quotes[:-1], strict=True):
             paragraph = text[text.rfind("\n", 0, start) + 1 :].split("\n", 1)[0]
             if paragraph[1:-1] == quote["text"]:  # the whole paragraph is one closed quote
