@@ -273,7 +273,8 @@ class _PatternRenderer:
             ends = not rest.strip()
             inside = ends and self.rng.random() < 0.5
             after = "." if ends and not inside else ""
-            self._emit(statement.text + ("." if inside else ""), statement, key, after=after)
+            comma = "," if follows else ""  # news style: '"struggling with it," they said.'
+            self._emit(statement.text + ("." if inside else comma), statement, key, after=after)
         elif slot in ("Qa", "Qb", "Qopen", "Qrest"):
             self._split_slot(slot, follows)
         elif slot == "N":
