@@ -120,3 +120,25 @@ def test_generate_a_paragraph_that_is_only_a_quote_continues_the_quote_before_it
                 runs += "alternating" in quote["phenomena"]
                 assert quote["speaker"] == before["speaker"], paragraph
     assert runs >= 5
+
+
+@pytest.mark.parametrize("split", ["train", "heldout"])
+def test_generate_a_group_quoted_as_they_also_speaks_the_quote_after_it(split):
+    """'...were "struggling with it," they said. "..."': plural groups are 'they', and the next quote is theirs."""
+    groups = {s.label for s in load_resources(split).speakers if s.group == "group"}
+    seen = partial = 0
+    for article in generate_articles(150, seed=7, split=split):
+        text = article["text"]
+        quotes = sorted(((find_occurrence(text, q["text"], q.get("occurrence", 1)), q) for q in article["quotes"]),
+                        key=lambda pair: pair[0])
+        for (_, quote), (start, before) in zip(quotes[1:], quotes[:-1], strict=True):
+            resumed = "continuation" in quote["phenomena"] and "mention" not in quote  # no attribution of its own
+            if before.get("mention", {}).get("text") != "they" or not resumed:
+                continue
+            seen += 1
+            assert before["speaker"] in groups and quote["speaker"] == before["speaker"], text[start - 1 : start + 300]
+            if before["text"][:1].islower():  # a partial quote before its attribution keeps its comma inside
+                partial += 1
+                assert before["text"].endswith(","), before["text"]
+    assert seen >= 5
+    assert partial >= 2 or split == "heldout"
