@@ -106,14 +106,20 @@ def test_generate_the_last_speaker_is_whoever_was_quoted_last():
     assert checked >= 5
 
 
+def _in_reading_order(article: dict) -> list[tuple[int, dict]]:
+    """(start, quote) pairs sorted by position (only by position: two quotes may not compare)."""
+    text = article["text"]
+    found = ((find_occurrence(text, q["text"], q.get("occurrence", 1)), q) for q in article["quotes"])
+    return sorted(found, key=lambda pair: pair[0])
+
+
 @pytest.mark.parametrize("split", ["train", "heldout"])
 def test_generate_a_paragraph_that_is_only_a_quote_continues_the_quote_before_it(split):
     """Interview-style runs: '"...," Kim said. ¶ "..." ¶ Ri disagreed. "...," she said. ¶ "..."'."""
     runs = 0
     for article in generate_articles(60, seed=7, split=split):
         text = article["text"]
-        quotes = sorted(((find_occurrence(text, q["text"], q.get("occurrence", 1)), q) for q in article["quotes"]),
-                        key=lambda pair: pair[0])
+        quotes = _in_reading_order(article)
         for (start, quote), (_, before) in zip(quotes[1:], quotes[:-1], strict=True):
             paragraph = text[text.rfind("\n", 0, start) + 1 :].split("\n", 1)[0]
             if paragraph[1:-1] == quote["text"]:  # the whole paragraph is one closed quote
@@ -129,8 +135,7 @@ def test_generate_a_group_quoted_as_they_also_speaks_the_quote_after_it(split):
     seen = partial = 0
     for article in generate_articles(150, seed=7, split=split):
         text = article["text"]
-        quotes = sorted(((find_occurrence(text, q["text"], q.get("occurrence", 1)), q) for q in article["quotes"]),
-                        key=lambda pair: pair[0])
+        quotes = _in_reading_order(article)
         for (_, quote), (start, before) in zip(quotes[1:], quotes[:-1], strict=True):
             resumed = "continuation" in quote["phenomena"] and "mention" not in quote  # no attribution of its own
             if before.get("mention", {}).get("text") != "they" or not resumed:
