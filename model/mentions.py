@@ -57,7 +57,7 @@ ROLE_NOUNS = frozenset(
 TITLE_WORDS = frozenset(
     """president prime minister foreign defense defence secretary vice deputy first chief general gen. lt.
     col. maj. ambassador spokesman spokeswoman spokesperson chairman director leader senator sen. rep.
-    gov. mr. mrs. ms. dr. premier chancellor commander adm. admiral marshal envoy national security
+    gov. mr. mrs. ms. dr. premier chancellor commander commander-in-chief adm. admiral marshal envoy national security
     adviser advisor state supreme ukrainian russian south north korean korea's chinese japanese american
     u.s. us un nato eu pentagon kremlin german british french former acting senior top deputy
     intelligence military army navy trade economy unification interior lawmaker representative
@@ -362,9 +362,23 @@ _ROLE_ALTERNATION = "|".join(sorted((r for r in ROLE_NOUNS if "'" not in r), key
 # A filler word is never a reporting verb: "the mission said in a statement" is no phrase.
 _FILLER = rf"(?!{REPORTING_VERB})(?:(?:[A-Z]\.){{2,}}|[\w\-]+(?:['\u2019]s)?)[ \t]+"
 _ROLE = rf"(?i:{_ROLE_ALTERNATION})s?\b(?!['\u2019]s\b)"  # "the State Department's" goes on to "spokesman"
+#: Words that make a bare plural a named group: "US officials", "South Korean defence officials",
+#: "pro-Kremlin commentators" (acronyms, places, nationality adjectives and a few lower-case kinds).
+GROUP_MODIFIERS = frozenset(
+    """defence defense intelligence military security government senior top foreign sanctions independent
+    border party opposition ruling administration congressional parliamentary diplomatic regional local
+    provincial federal trade nuclear kremlin pentagon state""".split()
+) | {w for w in PLACE_WORDS if "." not in w}
+_GROUP_MODIFIER = (rf"(?:(?:[A-Z]\.){{2,}}|[A-Z]{{2,}}\b|[Pp]ro-[A-Z][\w\-]*|[A-Z][a-z]+(?:an|ese|ish|ern|i)\b"
+                   rf"|(?i:{'|'.join(sorted(GROUP_MODIFIERS, key=len, reverse=True))})\b)")
+_ROLE_PLURAL = rf"(?i:{_ROLE_ALTERNATION})s\b(?!['\u2019]s\b)"
+_GROUP = rf"(?:{_GROUP_MODIFIER}[ \t]+){{1,3}}{_ROLE_PLURAL}"
+#: A bare plural that names its group, which is then the speaker: "US officials said".
+GROUP_PHRASE = re.compile(_GROUP)
 ROLE_PHRASE = re.compile(
     rf"\b(?:(?:(?:[Aa]n?|[Tt]he|[Oo]ne|[Tt]wo|[Ss]ome|[Ss]everal|[Aa]nother|[Oo]ther)[ \t]+(?:{_FILLER}){{0,4}}?"
     rf"|(?:[A-Z][\w\-]*[ \t]+){{0,3}}[A-Z][\w\-]*['\u2019]s[ \t]+(?:{_FILLER}){{0,3}}?){_ROLE}(?:[ \t]+{_ROLE})*"
+    rf"|{_GROUP}"
     rf"|{_ROLE})"
 )
 NOT_SPEAKERS = frozenset(
@@ -382,6 +396,11 @@ class SpeakerCandidate:
     text: str
     kind: str  # "name", "org" or "role"
     resolved: str
+
+
+def is_role_noun(word: str) -> bool:
+    """A role noun or its plural: "correspondents" as well as "officials"."""
+    return word in ROLE_NOUNS or word.removesuffix("s") in ROLE_NOUNS
 
 
 def normalize_name(name: str) -> str:
@@ -539,7 +558,7 @@ def definite_antecedent(text: str, span: tuple[int, int], entities: EntityIndex,
 def _antecedent(text: str, span: tuple[int, int], entities: EntityIndex,
                 descriptions: list[tuple[int, str]]) -> str | None:
     match = _DEFINITE_ROLE.fullmatch(text, *span)
-    if match is None or match.group(2).casefold() not in ROLE_NOUNS:
+    if match is None or not is_role_noun(match.group(2).casefold()):
         return None
     head = match.group(2).casefold()
     modifiers = match.group(1).split()
@@ -552,10 +571,10 @@ def _antecedent(text: str, span: tuple[int, int], entities: EntityIndex,
             if _personal_name(mention.text):
                 options.append((mention.start, entities.fullest(mention.text), _introduction(text, mention)))
     stop = bisect.bisect_left(descriptions, (span[0], ""))
-    for start, phrase in descriptions[max(0, stop - 12) : stop]:
-        words = _HEAD_CUT.sub("", phrase).casefold().split()
-        if words and words[-1] == head:
-            options.append((start, phrase, phrase.casefold()))
+    heads = [(start, phrase, _HEAD_CUT.sub("", phrase).casefold().split()[-1:])
+             for start, phrase in descriptions[:stop]]
+    recent = [d for d in heads if d[2] == [head] or not GROUP_PHRASE.fullmatch(d[1])][-12:]  # groups crowd no one out
+    options += [(start, phrase, phrase.casefold()) for start, phrase, words in recent if words == [head]]
     fitting = [o for o in options if all(r in o[2] for r in required)]
     if not fitting:
         return _named_later(text, span, head, modifiers, entities) if head in PERSON_ROLES and modifiers else None
@@ -621,7 +640,8 @@ _PREPOSITION = re.compile(r"[ \t]+(?:of|on|at|from|in|for|with|to)[ \t]+")
 _TAIL_JOINERS = frozenset({"of", "the", "and", "for", "in", "on", "at", "de"})
 _EXTENSION_STOP = REPORTING_VERBS | NOT_SPEAKERS | {
     "who", "that", "which", "and", "but", "or", "as", "while", "when", "because", "last", "this", "next",
-    "later", "earlier", "also", "then", "again"}  # "the mission to the UN later posted"
+    "later", "earlier", "also", "then", "again",  # "the mission to the UN later posted"
+    "has", "have", "had", "is", "are", "was", "were", "will", "would", "could", "can", "may", "might", "did"}
 
 
 def _extension_end(text: str, end: int, most: int = 6) -> int:

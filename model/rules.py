@@ -17,6 +17,7 @@ from .gender import Gender, GivenNames, entity_genders, name_gender, person_like
 from .marks import MarkedSpan, continuation, find_marked_spans
 from .mentions import (
     BODY_HEADS,
+    GROUP_PHRASE,
     NOT_ABBREVIATION,
     NOT_SPEAKERS,
     ORG_HEADS,
@@ -29,6 +30,7 @@ from .mentions import (
     final_pronoun,
     find_name_mentions,
     index_entities,
+    is_role_noun,
     role_descriptions,
     strip_article,
 )
@@ -218,12 +220,14 @@ class _Resolver:
         phrase = subject.text.strip(" ,")
         core = _TAIL.sub("", phrase)  # "the DPRK embassy in Moscow" -> "the DPRK embassy"
         head = core.split()[-1].strip(",.").casefold() if core.split() else ""
-        if head not in ROLE_NOUNS:  # "a source close to Russia's defence ministry": the last word is the head
+        if not is_role_noun(head):  # "a source close to Russia's defence ministry": the last word is the head
             core, head = phrase, words[-1] if words else ""
-        if head not in ROLE_NOUNS or len(words) > 10:
+        if not is_role_noun(head) or len(words) > 10:
             return None
         if _INDEFINITE.match(phrase):
             return _description(phrase) or None
+        if GROUP_PHRASE.fullmatch(core):  # "US officials", "Japanese defence officials": the group names itself
+            return phrase
         if head in _INSTITUTIONS and _NAMED_OWNER.match(core):  # "South Korea's foreign ministry" names itself
             return strip_article(_TIME_TAIL.sub("", phrase))
         last = self.speaker_before(subject.start)

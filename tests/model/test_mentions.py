@@ -192,3 +192,27 @@ def test_so_is_a_korean_surname_not_only_a_sentence_opener():
 def test_a_month_or_weekday_before_a_name_is_no_part_of_it():
     found = [m.text for m in find_name_mentions("In September Jake Sullivan warned that Theresa May said nothing.")]
     assert found == ["Jake Sullivan", "Theresa May"]
+
+
+def test_a_bare_plural_with_modifiers_names_its_group():
+    roles = _roles("US officials said so. Japanese defence officials and pro-Kremlin commentators disagreed. "
+                   "Later the officials spoke again, and the commentators too. Meanwhile analysts waited.")
+    assert roles["US officials"] == "US officials"
+    assert roles["Japanese defence officials"] == "Japanese defence officials"
+    assert roles["pro-Kremlin commentators"] == "pro-Kremlin commentators"
+    assert roles["the officials"] == "Japanese defence officials"  # the group it repeats: the latest such one
+    assert roles["the commentators"] == "pro-Kremlin commentators"
+    assert roles["analysts"] == "analysts"  # "Meanwhile" names no group
+    assert "US" not in _roles("US officials said so.").values()
+
+
+def test_groups_crowd_no_earlier_body_out_of_reach():
+    groups = " ".join(f"{n} officials met." for n in ("US", "EU", "NATO", "British", "French", "German", "Japanese",
+                                                       "Chinese", "Indian", "Polish", "Swedish", "Finnish", "Danish"))
+    roles = _roles(f"The Ministry of Unification spoke. {groups} Then the ministry said more.")
+    assert roles["the ministry"] == "Ministry of Unification"
+
+
+def test_a_role_tail_stops_at_an_auxiliary_verb():
+    roles = _roles("Lawmakers on the National Assembly's intelligence committee has warned of it.")
+    assert "Lawmakers on the National Assembly's intelligence committee" in roles.values()

@@ -119,6 +119,10 @@ def test_pronouns_resolve_to_a_person_of_that_gender(text, speaker):
     # a person's role owned by a name is a source of its own, not its owner
     ('The summit ended. "The alliance is united," NATO\'s secretary general said.', "NATO's secretary general"),
     ('"This is regrettable," Japan\'s top government spokesman told reporters.', "Japan's top government spokesman"),
+    # a bare plural with modifiers names its group; "the commentators" repeats it
+    ('"It is dangerous," South Korean defence officials said.', "South Korean defence officials"),
+    ('Russian state commentators wrote about it. "We saw them," the commentators said.',
+     "Russian state commentators"),
 ])
 def test_role_subjects_resolve_to_the_source_they_describe(text, speaker):
     assert RuleAnalyzer()(text).quotes[-1].speaker == speaker
