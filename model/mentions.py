@@ -571,11 +571,11 @@ def _antecedent(text: str, span: tuple[int, int], entities: EntityIndex,
             if _personal_name(mention.text):
                 options.append((mention.start, entities.fullest(mention.text), _introduction(text, mention)))
     stop = bisect.bisect_left(descriptions, (span[0], ""))
-    headed = [(start, phrase, _HEAD_CUT.sub("", phrase).casefold().split()[-1:] == [head])
-              for start, phrase in descriptions[:stop]]
     # the last 12 descriptions, counting no group of another head ("US officials" crowds out no ministry)
-    recent = [(start, phrase, same) for start, phrase, same in headed if same or not GROUP_PHRASE.fullmatch(phrase)]
-    options += [(start, phrase, phrase.casefold()) for start, phrase, same in recent[-12:] if same]
+    headed = ((start, phrase, _HEAD_CUT.sub("", phrase).casefold().split()[-1:] == [head])
+              for start, phrase in reversed(descriptions[:stop]))
+    recent = itertools.islice((d for d in headed if d[2] or not GROUP_PHRASE.fullmatch(d[1])), 12)
+    options += reversed([(start, phrase, phrase.casefold()) for start, phrase, same in recent if same])
     fitting = [o for o in options if all(r in o[2] for r in required)]
     if not fitting:
         return _named_later(text, span, head, modifiers, entities) if head in PERSON_ROLES and modifiers else None
