@@ -29,6 +29,7 @@ from .features import EncodedArticle, Featurizer, QuoteInstance, Window
 from .hints import CANDIDATE_HINTS
 from .mentions import normalize_name
 from .network import ModelOutput, QuoteStanceNetwork, collate
+from .registry import texts_with_ids
 from .weights import pack, unpack
 
 logger = logging.getLogger(__name__)
@@ -157,7 +158,16 @@ class QuoteAnalyzer(DatasetMixin):
         """
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="quotestance-featurise") as pool:
             previous: Future[list[Scored]] | None = None
-            for chunk, chunk_ids in _chunks(texts, ids, batch_size):
+            chunks = _chunks(texts, ids, batch_size)
+            while True:
+                try:
+                    chunk, chunk_ids = next(chunks)
+                except StopIteration:
+                    break
+                except Exception:  # a bad text or id: the batches before it still come out, then the error
+                    if previous is not None:
+                        yield from self._analyse(previous.result())
+                    raise
                 future = pool.submit(self._prepare, chunk, chunk_ids)
                 if previous is not None:
                     yield from self._analyse(previous.result())
@@ -176,8 +186,6 @@ class QuoteAnalyzer(DatasetMixin):
     def _prepare(self, texts: Sequence[str], ids: Sequence[str]) -> list[Scored]:
         pending = []
         for text, doc_id in zip(texts, ids, strict=True):
-            if not isinstance(text, str):
-                raise TypeError(f"expected article text as str, got {type(text).__name__}")
             scored = Scored(doc_id, self.featurizer.encode(text))
             for i, quote in enumerate(scored.encoded.quotes):
                 scored.by_window.setdefault(quote.window, []).append(i)
@@ -233,13 +241,10 @@ class QuoteAnalyzer(DatasetMixin):
 
 
 def _chunks(texts: Iterable[str], ids: Iterable[str] | None, size: int) -> Iterator[tuple[list[str], list[str]]]:
-    """Texts in batches of `size` with their ids (running numbers when none are given)."""
-    texts_iter = iter(texts)
-    ids_iter = iter(ids) if ids is not None else None
-    counter = 0
-    while chunk := list(islice(texts_iter, size)):
-        yield chunk, [next(ids_iter) if ids_iter else str(counter + i) for i in range(len(chunk))]
-        counter += len(chunk)
+    """Texts in batches of `size` with their ids (running numbers when none are given), checked."""
+    pairs = texts_with_ids(texts, ids)
+    while chunk := list(islice(pairs, size)):
+        yield [text for text, _ in chunk], [doc_id for _, doc_id in chunk]
 
 
 def _choose_speaker(text: str, instance: QuoteInstance, probs: list[float],

@@ -34,6 +34,7 @@ from .mentions import (
     role_descriptions,
     strip_article,
 )
+from .registry import texts_with_ids
 
 #: Words before a quoted term that make it a mention of a word, not a quote (ANNOTATION.md).
 NON_QUOTE_CUES = re.compile(
@@ -514,9 +515,8 @@ class RuleAnalyzer(DatasetMixin):
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1, ids: Iterable[str] | None = None) -> Iterator[Document]:
         """Analyse texts one after another; rules need no batching."""
-        ids_iter = iter(ids) if ids is not None else None
-        for i, text in enumerate(texts):
-            yield Document(next(ids_iter) if ids_iter else str(i), text, self.find_quotes(text))
+        for text, doc_id in texts_with_ids(texts, ids):
+            yield Document(doc_id, text, self.find_quotes(text))
 
     def find_quotes(self, text: str) -> list[Quote]:
         return self.read(text)[0]

@@ -71,7 +71,7 @@ def test_pipeline_featurises_ahead_without_reordering_or_losing_errors(trained):
     analyzer = QuoteAnalyzer.load(trained[1])
     docs = analyzer.pipe([*TEXTS, 42, TEXTS[0]], batch_size=2, ids=list("abcdef"))
     assert [next(docs).id for _ in range(4)] == list("abcd")  # the batches before the bad one come out
-    with pytest.raises(TypeError, match="got int"):
+    with pytest.raises(TypeError, match="is int, expected str"):
         next(docs)
     unfinished = analyzer.pipe(TEXTS * 3, batch_size=1)
     assert next(unfinished).text == TEXTS[0]

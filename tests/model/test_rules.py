@@ -185,3 +185,16 @@ def test_an_outer_quote_does_not_borrow_the_speaker_of_a_quote_inside_it():
     doc = RuleAnalyzer()('Satellite pictures of the pier\n\n"Pictures are good at what and bad at why," Marcus Adeyemi '
                          'said. "Honest analysis says \'consistent with\' far more often than \'proof\'."')
     assert doc.quotes[1].speaker == "Marcus Adeyemi"
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda a: a(None), TypeError, "is NoneType, expected str"),
+    (lambda a: a(b'"Yes," Kim said.'), TypeError, "is bytes, expected str"),
+    (lambda a: list(a.pipe('"Yes," Kim said.')), TypeError, "not a single string"),
+    (lambda a: list(a.pipe(["a", "b"], ids=["x"])), ValueError, "fewer ids than texts"),
+    (lambda a: list(a.pipe(["a"], ids=["x", "y"])), ValueError, "more ids than texts"),
+    (lambda a: a('"\ud800 ready," Kim said.'), ValueError, "lone surrogate U\\+D800 at character 1"),
+])
+def test_rules_bad_input_to_the_api_gets_a_clear_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call(RuleAnalyzer())
