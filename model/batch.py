@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .batch_io import JsonlSink, Record, article_row, flat_rows, make_sink, read_records
+from .batch_io import BatchInputError, JsonlSink, Record, article_row, flat_rows, make_sink, read_records
 from .document import Document
 from .idstore import IdStore
 from .registry import Analyzer
@@ -79,6 +79,8 @@ class _Job:
         self.analyzer, self.options = analyzer, options
         self.sink = make_sink(output, options.flat)
         self.error_sink = JsonlSink(errors_path(output, options.errors))
+        if self.error_sink.path.resolve() == output.resolve():
+            raise BatchInputError(f"{output}: the errors file must not be the output file")
         self.model, self.version = _model_identity(analyzer)
         self.summary = BatchSummary()
         self.done = IdStore()  # written by an earlier run of this job (output or errors file)

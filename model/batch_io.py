@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Document
+from .registry import check_text
 
 TEXT_SUFFIXES = (".txt",)
 
@@ -40,12 +41,19 @@ def _record(row: int, data: Any, text_field: str, id_field: str) -> Record:
     if not isinstance(data, dict):
         return Record(row, None, error=f"expected an object with '{text_field}', got {type(data).__name__}")
     raw_id = data.get(id_field)
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, type(None))):
+        return Record(row, None, error=f"field '{id_field}' is {type(raw_id).__name__}, expected a string or integer")
     article_id = str(raw_id) if raw_id is not None and raw_id != "" else f"row-{row}"
-    text = data.get(text_field)
-    if text is None:
+    try:
+        check_text(article_id, f"field '{id_field}'")
+    except ValueError as error:
+        return Record(row, None, error=str(error))
+    if text_field not in data:
         return Record(row, article_id, error=f"missing field '{text_field}'")
-    if not isinstance(text, str):
-        return Record(row, article_id, error=f"field '{text_field}' is {type(text).__name__}, not a string")
+    try:
+        text = check_text(data[text_field], f"field '{text_field}'")
+    except (TypeError, ValueError) as error:
+        return Record(row, article_id, error=str(error))
     if not text.strip():
         return Record(row, article_id, error="empty text")
     return Record(row, article_id, text)
@@ -57,19 +65,44 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
             if not raw.strip():
                 continue
             try:
-                data = json.loads(raw.decode("utf-8-sig" if row == 1 else "utf-8"))
+                data = json.loads(raw.rstrip(b"\r\n").decode("utf-8-sig" if row == 1 else "utf-8"))
             except UnicodeDecodeError as error:
                 yield Record(row, None, error=f"line {row}: not UTF-8 at byte {error.start}")
                 continue
             except json.JSONDecodeError as error:
-                yield Record(row, None, error=f"line {row}: invalid JSON ({error.msg} at column {error.colno})")
+                yield Record(row, None, error=f"line {row}: invalid JSON ({_json_fault(error)})")
                 continue
             yield _record(row, data, text_field, id_field)
 
 
+def _json_fault(error: json.JSONDecodeError) -> str:
+    """Json's message without its dangling "at", then where: "Expecting value at column 7"."""
+    return f"{error.msg.removesuffix(' at')} at column {error.colno}"
+
+
+def _read_json(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
+    """A JSON array of records, or one record; a `.json` file that holds JSON Lines is read as such.
+
+    The array is parsed whole (JSON has no streaming form): large collections belong in JSON Lines.
+    """
+    raw = path.read_bytes()
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise BatchInputError(f"{path}: not UTF-8 at byte {error.start}") from None
+    except json.JSONDecodeError as error:
+        if error.msg == "Extra data":  # values one after another: JSON Lines
+            yield from _read_jsonl(path, text_field, id_field)
+            return
+        raise BatchInputError(f"{path}: invalid JSON ({_json_fault(error)}, line {error.lineno})") from None
+    for row, item in enumerate(data if isinstance(data, list) else [data], 1):
+        yield _record(row, item, text_field, id_field)
+
+
 def _read_csv(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
     csv.field_size_limit(sys.maxsize)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    # Undecodable bytes become lone surrogates that `_record` reports per row, not for the whole file.
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
         reader = csv.DictReader(handle)
         if reader.fieldnames is None or text_field not in reader.fieldnames:
             raise BatchInputError(f"{path}: no column '{text_field}' (columns: {reader.fieldnames})")
@@ -102,7 +135,7 @@ def _read_dataset(path: Path, text_field: str, id_field: str) -> Iterator[Record
 
 
 def _read_folder(path: Path) -> Iterator[Record]:
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in TEXT_SUFFIXES)
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
     for row, file in enumerate(files, 1):
         try:
             data = file.read_bytes()
@@ -118,7 +151,7 @@ def _read_folder(path: Path) -> Iterator[Record]:
 
 
 def read_records(path: str | Path, text_field: str = "text", id_field: str = "id") -> Iterator[Record]:
-    """Stream records from JSON Lines, CSV, Parquet, a saved `datasets` folder or a folder of .txt files."""
+    """Stream records from JSON Lines, a JSON array, CSV, Parquet, a `datasets` folder or a folder of .txt files."""
     path = Path(path)
     if not path.exists():
         raise BatchInputError(f"{path}: no such file or folder")
@@ -126,10 +159,10 @@ def read_records(path: str | Path, text_field: str = "text", id_field: str = "id
         if (path / "dataset_info.json").is_file() or (path / "state.json").is_file():
             return _read_dataset(path, text_field, id_field)
         return _read_folder(path)
-    readers = {".jsonl": _read_jsonl, ".json": _read_jsonl, ".csv": _read_csv, ".parquet": _read_parquet}
+    readers = {".jsonl": _read_jsonl, ".json": _read_json, ".csv": _read_csv, ".parquet": _read_parquet}
     if path.suffix.lower() not in readers:
-        raise BatchInputError(f"{path}: unknown input format; use .jsonl, .csv, .parquet, a folder of .txt files "
-                              "or a saved datasets folder")
+        raise BatchInputError(f"{path}: unknown input format; use .jsonl, .json, .csv, .parquet, a folder of .txt "
+                              "files or a saved datasets folder")
     return readers[path.suffix.lower()](path, text_field, id_field)
 
 
@@ -193,7 +226,8 @@ class JsonlSink:
             os.fsync(handle.fileno())
 
     def close(self) -> None:
-        """Nothing to finish: every chunk is already complete on disk."""
+        """Every chunk is already complete on disk; a job with nothing to write still leaves its (empty) file."""
+        self.path.touch()
 
 
 def _schema(flat: bool) -> Any:
@@ -251,6 +285,8 @@ class ParquetSink:
         import pyarrow.parquet as pq
 
         if not self.parts.exists():
+            if not self.path.exists():  # a job with nothing to write still leaves its (empty) file
+                pq.write_table(self.schema.empty_table(), str(self.path))
             return
         temporary = str(self.path) + ".tmp"
         with pq.ParquetWriter(temporary, self.schema) as writer:  # one part in memory at a time

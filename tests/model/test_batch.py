@@ -80,7 +80,7 @@ def test_batch_bad_records_become_error_rows_and_the_job_goes_on(tmp_path, capsy
     errors = _rows(tmp_path / "out.jsonl.errors.jsonl")
     assert [e["row"] for e in errors] == [2, 3, 4, 5, 6]
     reasons = " ".join(e["error"] for e in errors)
-    for reason in ("invalid JSON", "missing field 'text'", "not a string", "empty text", "duplicate id 'a0'"):
+    for reason in ("invalid JSON", "missing field 'text'", "is int, expected str", "empty text", "duplicate id 'a0'"):
         assert reason in reasons
     assert [r["id"] for r in _rows(tmp_path / "out.jsonl")] == ["a0", "a1"]
     assert "5 error(s)" in capsys.readouterr().err
@@ -163,3 +163,43 @@ def test_batch_ray_engine_matches_local(tmp_path):
     local = sorted(_rows(tmp_path / "local.jsonl"), key=lambda r: r["id"])
     remote = sorted(_rows(tmp_path / "ray.jsonl"), key=lambda r: r["id"])
     assert local == remote
+
+
+def test_batch_undecodable_text_is_one_error_row_in_every_format(tmp_path):
+    """Bytes that are not UTF-8 (CSV) or a lone surrogate escape (JSON) must not take the good rows down."""
+    good = ARTICLES[0]
+    (tmp_path / "in.jsonl").write_text(json.dumps(good) + "\n" + '{"id": "s", "text": "\\"\\ud800 a,\\" Kim said."}\n'
+                                       + '{"id": "\\udc80", "text": "fine"}\n', encoding="utf-8")
+    (tmp_path / "in.csv").write_bytes(b'id,text\na0,"""We are ready,"" Kim said."\nb,caf\xe9 au lait\n')
+    for source, bad_rows in ((tmp_path / "in.jsonl", [2, 3]), (tmp_path / "in.csv", [3])):
+        out = tmp_path / f"out-{source.suffix[1:]}.jsonl"
+        summary = run_batch(source, out, RuleAnalyzer())
+        assert (summary.analysed, summary.errors) == (1, len(bad_rows))
+        assert [r["id"] for r in _rows(out)] == ["a0"]
+        errors = _rows(Path(str(out) + ".errors.jsonl"))
+        assert [e["row"] for e in errors] == bad_rows
+        assert all("not valid Unicode" in e["error"] for e in errors)
+
+
+def test_batch_reads_a_json_array_and_json_lines_named_json(tmp_path):
+    (tmp_path / "array.json").write_text(json.dumps(ARTICLES[:3] + [{"id": {"a": 1}, "text": "x"}], indent=2))
+    (tmp_path / "lines.json").write_text("".join(json.dumps(a) + "\n" for a in ARTICLES[:3]))
+    for name in ("array.json", "lines.json"):
+        out = tmp_path / f"{name}.out.jsonl"
+        run_batch(tmp_path / name, out, RuleAnalyzer())
+        assert [r["id"] for r in _rows(out)] == ["a0", "a1", "a2"]
+    assert "field 'id' is dict" in _rows(tmp_path / "array.json.out.jsonl.errors.jsonl")[0]["error"]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_batch_with_nothing_to_write_still_leaves_an_empty_output(tmp_path, suffix):
+    (tmp_path / "empty").mkdir()
+    summary = run_batch(tmp_path / "empty", tmp_path / f"out{suffix}", RuleAnalyzer())
+    assert summary.analysed == 0 and _rows(tmp_path / f"out{suffix}") == []
+
+
+def test_batch_refuses_an_errors_file_that_is_the_output(tmp_path, capsys):
+    source = _write_inputs(tmp_path)["jsonl"]
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(source), "-o", str(out), "--errors", str(out), "--model", "rules"]) == 1
+    assert "must not be the output" in capsys.readouterr().err and not out.exists()
