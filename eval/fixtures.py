@@ -149,10 +149,16 @@ def read_article(path: Path) -> GoldArticle:
 
 
 def iter_article_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Expand files and folders (recursively) into annotated JSON files, sorted per folder."""
+    """Expand files and folders (recursively) into annotated JSON files, sorted per folder.
+
+    A folder without any is an error: scores over no articles would read as perfect.
+    """
     for path in map(Path, paths):
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.json") if p.is_file())
+            files = sorted(p for p in path.rglob("*.json") if p.is_file())
+            if not files:
+                raise FileNotFoundError(f"no annotated articles (*.json) in folder {path}")
+            yield from files
         elif path.is_file():
             yield path
         else:

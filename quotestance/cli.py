@@ -47,20 +47,37 @@ def format_document_table(document: Document, width: int = 70) -> str:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from quotestance.model.registry import load_analyzer
 
-    inputs = [read_article_file(name) for name in args.files]
+    inputs, failed = _readable_articles(args.files)
+    if not inputs:
+        return EXIT_ERROR
     analyzer = load_analyzer(args.model)
     documents = analyzer.pipe([text for _, text in inputs], batch_size=args.batch_size, ids=[i for i, _ in inputs])
     out = _open_output(args.output, args.force)
     try:
-        for document in documents:
-            if args.format == "table":
-                out.write(format_document_table(document) + "\n\n")
-            else:
-                out.write(document.to_json(indent=2 if args.format == "json" else None) + "\n")
+        if args.format == "json" and len(args.files) > 1:  # several articles: one JSON array
+            out.write(json.dumps([d.to_dict() for d in documents], ensure_ascii=False, indent=2) + "\n")
+        else:
+            for document in documents:
+                if args.format == "table":
+                    out.write(format_document_table(document) + "\n\n")
+                else:
+                    out.write(document.to_json(indent=2 if args.format == "json" else None) + "\n")
     finally:
         if out is not sys.stdout:
             out.close()
-    return EXIT_OK
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _readable_articles(names: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
+    """(id, text) of every article file that can be read; the others are reported and skipped."""
+    inputs, failed = [], 0
+    for name in names:
+        try:
+            inputs.append(read_article_file(name))
+        except InputError as error:
+            print(f"quotestance: error: {error} (skipped)", file=sys.stderr)
+            failed += 1
+    return inputs, failed
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

@@ -34,6 +34,8 @@ def read_article_file(name: str) -> tuple[str, str]:
     if name == "-":
         return "stdin", decode_article(sys.stdin.buffer.read(), "<stdin>")
     path = Path(name)
+    if path.is_dir():
+        raise InputError(f"{name}: a folder; name its files (e.g. {name}/*.txt) or use `quotestance batch {name}`")
     if not path.is_file():
         raise InputError(f"{name}: no such file")
     return path.stem, decode_article(path.read_bytes(), name)
@@ -41,6 +43,8 @@ def read_article_file(name: str) -> tuple[str, str]:
 
 def read_json_values(name: str) -> Iterator[Any]:
     """Yield the JSON values in a file, written one after another (JSON Lines, or indented objects back to back).
+
+    A top-level array yields its items: `analyze --format json` writes one for several articles.
 
     Raises:
         InputError: The file is missing, not UTF-8 or not JSON; the message names the file and the place.
@@ -56,12 +60,12 @@ def read_json_values(name: str) -> Iterator[Any]:
             value, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError as error:
             raise InputError(f"{name}: not JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
-        yield value
+        yield from value if isinstance(value, list) else [value]
         position = _SPACE.match(text, position).end()
 
 
 def read_documents_file(name: str) -> list[Document]:
-    """Read the documents that `analyze --format json|jsonl` wrote, text included.
+    """Read the documents that `analyze --format json|jsonl` wrote (one, an array, or one per line), text included.
 
     Raises:
         InputError: The file is missing, not UTF-8, not JSON, or holds something other than documents.

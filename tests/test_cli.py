@@ -70,3 +70,18 @@ def test_cli_train_saves_a_loadable_model_with_its_card(tiny_model_settings, tin
     analyzer = QuoteAnalyzer.load(out)
     assert analyzer.config.temperatures == json.loads((out / "config.json").read_text())["temperatures"]
     assert analyzer('"We are ready," Kim said.').text == '"We are ready," Kim said.'
+
+
+def test_cli_analyze_skips_an_unreadable_file_and_writes_the_others_as_one_json_array(tmp_path, capsys):
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
+    good.write_text('"We are ready," Kim said.', encoding="utf-8")
+    bad.write_bytes(b"caf\xe9")
+    assert main(["analyze", str(good), str(bad), str(tmp_path), "--model", "rules", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert [d["id"] for d in json.loads(captured.out)] == ["good"]
+    assert "bad.txt: not UTF-8" in captured.err and "a folder" in captured.err
+
+
+def test_cli_eval_refuses_a_folder_without_annotated_articles(tmp_path, capsys):
+    assert main(["eval", str(tmp_path), "--model", "rules"]) == 1
+    assert "no annotated articles" in capsys.readouterr().err
