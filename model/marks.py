@@ -102,7 +102,8 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
                 for s, e, closed in _pairs(text, line.start(), line.end(), "'\u2018\u2019")
                 if closed and not any(q.start <= s < q.end for q in spans)
             )
-    return _nest_only(sorted((s for s in spans if s.end > s.start), key=lambda s: (s.start, -s.end)))
+    worded = (s for s in spans if any(c.isalnum() for c in text[s.start : s.end]))  # not `""` or `“”“”`
+    return _nest_only(sorted(worded, key=lambda s: (s.start, -s.end)))
 
 
 def _nest_only(spans: list[MarkedSpan]) -> list[MarkedSpan]:

@@ -22,6 +22,7 @@ def _texts(text: str) -> list[str]:
      ["The first paragraph runs on", "and the second closes."]),
     ("It's the soldiers' morale, isn't it?", []),
     ('An "unclosed quote at the end', ["unclosed quote at the end"]),
+    ('\u201c\u201d\u201c\u201d and """""" or "...", "- -" hold no words', []),
 ])
 def test_marks_spans(text, expected):
     assert _texts(text) == expected
