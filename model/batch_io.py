@@ -76,7 +76,7 @@ def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
 
 
 def _json_fault(error: json.JSONDecodeError) -> str:
-    """Json's message without its dangling "at", then where: "Expecting value at column 7"."""
+    """The decoder's message without its dangling "at", then where: "Expecting value at column 7"."""
     return f"{error.msg.removesuffix(' at')} at column {error.colno}"
 
 
