@@ -332,31 +332,47 @@ def _cmd_render(args: argparse.Namespace) -> int:
     target = None if args.output in (None, "-") else Path(args.output)
     if target is not None and target.exists() and not args.force:
         raise FileExistsError(f"{target} exists; pass --force to overwrite it")
-    documents = _gold_documents(args.files) if args.gold else _documents(args.files, args.model, args.batch_size)
+    if args.gold:
+        documents, failed = _gold_documents(args.files), 0
+    else:
+        documents, failed = _documents(args.files, args.model, args.batch_size)
+    if not documents:
+        return 1
     page = documents_to_html(documents, args.title)
     if target is None:
         sys.stdout.write(page)
     else:
         target.write_text(page, encoding="utf-8")
         print(f"wrote {len(documents)} article(s) to {target}", file=sys.stderr)
-    return 0
+    return 1 if failed else 0
 
 
 def _is_stored_output(name: str) -> bool:
     return Path(name).suffix.lower() in (".json", ".jsonl")
 
 
-def _documents(names: Sequence[str], model: str, batch_size: int) -> list[Document]:
-    """Stored documents from JSON files, fresh analyses of text files; in the order given."""
-    from quotestance.io import read_article_file, read_documents_file
+def _documents(names: Sequence[str], model: str, batch_size: int) -> tuple[list[Document], int]:
+    """Stored documents from JSON files and fresh analyses of text files, in the order given.
 
-    stored = {name: read_documents_file(name) for name in names if _is_stored_output(name)}
-    texts = [read_article_file(name) for name in names if name not in stored]
-    analysed = iter(_analyse(texts, model, batch_size))
+    A file that cannot be read is reported and left out, as `analyze` does; the count says how many.
+    """
+    from quotestance.io import InputError, read_article_file, read_documents_file, report_skipped
+
+    read: dict[str, list[Document] | tuple[str, str]] = {}
+    for name in dict.fromkeys(names):  # a name given twice (or `-`) is read once
+        try:
+            read[name] = read_documents_file(name) if _is_stored_output(name) else read_article_file(name)
+        except InputError as error:
+            report_skipped(error)
+    text_names = [name for name, item in read.items() if isinstance(item, tuple)]
+    analysed = dict(zip(text_names, _analyse([read[n] for n in text_names], model, batch_size), strict=True))
     documents: list[Document] = []
     for name in names:
-        documents += stored[name] if name in stored else [next(analysed)]
-    return documents
+        if name in analysed:
+            documents.append(analysed[name])
+        elif name in read:
+            documents += read[name]
+    return documents, sum(name not in read for name in names)
 
 
 def _analyse(texts: list[tuple[str, str]], model: str, batch_size: int) -> list[Document]:

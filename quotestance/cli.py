@@ -16,7 +16,7 @@ from pathlib import Path
 from quotestance.model.defaults import DEFAULT_MODEL, RULES_MODEL
 from quotestance.model.document import Document
 
-from .io import InputError, read_article_file
+from .io import InputError, read_article_files
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 #: A batch job that finished but skipped bad records (listed in its errors file).
@@ -47,7 +47,7 @@ def format_document_table(document: Document, width: int = 70) -> str:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from quotestance.model.registry import load_analyzer
 
-    inputs, failed = _readable_articles(args.files)
+    inputs, failed = read_article_files(args.files)
     if not inputs:
         return EXIT_ERROR
     analyzer = load_analyzer(args.model)
@@ -66,18 +66,6 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     return EXIT_ERROR if failed else EXIT_OK
-
-
-def _readable_articles(names: Sequence[str]) -> tuple[list[tuple[str, str]], int]:
-    """(id, text) of every article file that can be read; the others are reported and skipped."""
-    inputs, failed = [], 0
-    for name in names:
-        try:
-            inputs.append(read_article_file(name))
-        except InputError as error:
-            print(f"quotestance: error: {error} (skipped)", file=sys.stderr)
-            failed += 1
-    return inputs, failed
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

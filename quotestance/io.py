@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,23 @@ def read_article_file(name: str) -> tuple[str, str]:
     if not path.is_file():
         raise InputError(f"{name}: no such file")
     return path.stem, decode_article(path.read_bytes(), name)
+
+
+def read_article_files(names: Iterable[str]) -> tuple[list[tuple[str, str]], int]:
+    """(id, text) of every article file that can be read, and how many could not (reported, skipped)."""
+    inputs, failed = [], 0
+    for name in names:
+        try:
+            inputs.append(read_article_file(name))
+        except InputError as error:
+            report_skipped(error)
+            failed += 1
+    return inputs, failed
+
+
+def report_skipped(error: InputError) -> None:
+    """Tell the user which input was left out and why; the command goes on with the others."""
+    print(f"quotestance: error: {error} (skipped)", file=sys.stderr)
 
 
 def read_json_values(name: str) -> Iterator[Any]:

@@ -190,6 +190,15 @@ def test_render_cli_from_text_and_stored_output(tmp_path, capsys):
     assert "--force" in capsys.readouterr().err
 
 
+def test_render_cli_leaves_out_an_unreadable_file_and_shows_the_others(tmp_path, capsys):
+    story, bad, page = tmp_path / "story.txt", tmp_path / "bad.txt", tmp_path / "page.html"
+    story.write_text('"We are ready," Kim said.', encoding="utf-8")
+    bad.write_bytes(b"caf\xe9")
+    assert main(["render", str(bad), str(story), str(story), "--model", "rules", "-o", str(page)]) == 1
+    assert "bad.txt: not UTF-8 at byte 3" in capsys.readouterr().err
+    assert _Page(page.read_text(encoding="utf-8")).quotes == [{0: "We are ready,"}] * 2
+
+
 def test_render_cli_points_annotated_files_to_gold(tiny_article, tmp_path, capsys):
     assert main(["render", str(tiny_article), "-o", str(tmp_path / "a.html")]) == 1
     assert "--gold" in capsys.readouterr().err
