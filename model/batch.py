@@ -126,25 +126,34 @@ class _Job:
         self.summary.errors += len(rows)
 
     def analyse(self, chunk: list[Record]) -> None:
-        try:
-            documents = list(self.analyzer.pipe([r.text for r in chunk], batch_size=self.options.batch_size,
-                                                ids=[r.id for r in chunk]))
-        except Exception:  # noqa: BLE001 - isolate the record that breaks, keep the job going
-            if len(chunk) == 1:
-                self.fail([Record(chunk[0].row, chunk[0].id, error=f"analysis failed: {sys.exc_info()[1]!r}")])
-                return
-            for record in chunk:
-                self.analyse([record])
-            return
+        self.finish(analyse_records(self.analyzer, chunk, self.options.batch_size))
+
+    def finish(self, results: list[Document | Record]) -> None:
+        """File a chunk's results: failed records to the errors file, documents to the output."""
+        self.fail([r for r in results if isinstance(r, Record)])
+        documents = [r for r in results if isinstance(r, Document)]
         self.sink.write([row for document in documents for row in self.rows(document)])
         self.summary.analysed += len(documents)
-
 
     def rows(self, document: Document) -> list[dict[str, Any]]:
         """Output rows for one analysed document, as this job writes them."""
         if self.options.flat:
             return flat_rows(document, self.model, self.version)
         return [article_row(document, self.model, self.version)]
+
+
+def analyse_records(analyzer: Analyzer, chunk: list[Record], batch_size: int) -> list[Document | Record]:
+    """A document per record, in order; a record whose analysis raises comes back with the error.
+
+    The chunk is tried whole first and split only when it fails, so one article that breaks the
+    analysis costs a retry per record of its chunk, never the job. Both engines call this.
+    """
+    try:
+        return list(analyzer.pipe([r.text for r in chunk], batch_size=batch_size, ids=[r.id for r in chunk]))
+    except Exception:  # noqa: BLE001 - isolate the record that breaks, keep the job going
+        if len(chunk) == 1:
+            return [Record(chunk[0].row, chunk[0].id, error=f"analysis failed: {sys.exc_info()[1]!r}")]
+        return [result for record in chunk for result in analyse_records(analyzer, [record], batch_size)]
 
 
 def _key(record: Record) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .batch import BatchOptions, BatchSummary, _chunks, _Job
+from .batch import BatchOptions, BatchSummary, _chunks, _Job, analyse_records
 from .batch_io import Record, read_records
 from .document import Document, Quote
 
@@ -29,10 +29,15 @@ class _AnalyzerActor:
         self.analyzer = load_analyzer(model)
         self.batch_size = batch_size
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
-        ids, texts = list(batch["id"]), list(batch["text"])
-        documents = self.analyzer.pipe(texts, batch_size=self.batch_size, ids=ids)
-        return {"id": ids, "quotes": [json.dumps([q.to_dict() for q in d.quotes]) for d in documents]}
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
+        records = [Record(int(row), str(i), str(text)) for row, i, text in zip(batch["row"], batch["id"], batch["text"],
+                                                                             strict=True)]
+        results = analyse_records(self.analyzer, records, self.batch_size)
+        # Plain strings in both columns ("" for none): every batch then has the same Arrow schema.
+        return {"row": [r.row for r in records], "id": [r.id for r in records],
+                "quotes": [json.dumps([q.to_dict() for q in d.quotes]) if isinstance(d, Document) else ""
+                           for d in results],
+                "error": [d.error if isinstance(d, Record) else "" for d in results]}
 
 
 def _stage(records: Iterator[list[Record]], folder: Path) -> int:
@@ -42,7 +47,7 @@ def _stage(records: Iterator[list[Record]], folder: Path) -> int:
 
     count = 0
     for i, chunk in enumerate(records):
-        table = pa.table({"id": [r.id for r in chunk], "text": [r.text for r in chunk]})
+        table = pa.table({"row": [r.row for r in chunk], "id": [r.id for r in chunk], "text": [r.text for r in chunk]})
         pq.write_table(table, str(folder / f"part-{i:06d}.parquet"))
         count += len(chunk)
     return count
@@ -73,15 +78,14 @@ def run_batch_ray(input_path: str | Path, output: str | Path, model: str, option
                 _AnalyzerActor, fn_constructor_kwargs={"model": model, "batch_size": options.batch_size},
                 batch_size=options.chunk_size, concurrency=actors, num_cpus=cpus_per_actor)
             for batch in dataset.iter_batches(batch_size=options.chunk_size, batch_format="pyarrow"):
-                rows = batch.to_pylist()
-                job.sink.write([r for d in _documents(rows) for r in job.rows(d)])
-                job.summary.analysed += len(rows)
+                job.finish([_result(row) for row in batch.to_pylist()])
     job.sink.close()
     job.summary.seconds = time.perf_counter() - started
     return job.summary
 
 
-def _documents(rows: list[dict[str, Any]]) -> Iterator[Document]:
-    """Rebuild result documents on the driver; output rows never carry the article text."""
-    for row in rows:
-        yield Document(row["id"], "", [Quote.from_dict(q) for q in json.loads(row["quotes"])])
+def _result(row: dict[str, Any]) -> Document | Record:
+    """Rebuild an actor's result on the driver; output rows never carry the article text."""
+    if row["error"]:
+        return Record(row["row"], row["id"], error=row["error"])
+    return Document(row["id"], "", [Quote.from_dict(q) for q in json.loads(row["quotes"])])

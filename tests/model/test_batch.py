@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from quotestance.cli import main
-from quotestance.model.batch import BatchOptions, run_batch
+from quotestance.model.batch import BatchOptions, analyse_records, run_batch
+from quotestance.model.batch_io import Record
 from quotestance.model.rules import RuleAnalyzer
 
 ARTICLES = [{"id": f"a{i}", "text": f'"We are ready {i}," Kim said. "Very ready," she added.'} for i in range(12)]
@@ -163,6 +164,35 @@ def test_batch_ray_engine_matches_local(tmp_path):
     local = sorted(_rows(tmp_path / "local.jsonl"), key=lambda r: r["id"])
     remote = sorted(_rows(tmp_path / "ray.jsonl"), key=lambda r: r["id"])
     assert local == remote
+
+
+class _BreaksOn(RuleAnalyzer):
+    """The rules, except that analysing `bad` raises: an article that breaks the analysis."""
+
+    def __init__(self, bad: str) -> None:
+        super().__init__()
+        self.bad = bad
+
+    def find_quotes(self, text):
+        if text == self.bad:
+            raise RuntimeError("the analysis broke")
+        return super().find_quotes(text)
+
+
+def test_batch_an_article_that_breaks_the_analysis_is_an_error_row_in_both_engines(tmp_path):
+    from quotestance.model.ray_engine import _AnalyzerActor, _result
+
+    texts = [a["text"] for a in ARTICLES[:4]]
+    records = [Record(row, f"r{row}", text) for row, text in enumerate(texts, 1)]
+    results = analyse_records(_BreaksOn(texts[2]), records, batch_size=2)
+    assert [type(r).__name__ for r in results] == ["Document", "Document", "Record", "Document"]
+    assert results[2].row == 3 and "the analysis broke" in results[2].error
+    actor = _AnalyzerActor.__new__(_AnalyzerActor)  # the Ray actor's code, without a cluster
+    actor.analyzer, actor.batch_size = _BreaksOn(texts[2]), 2
+    columns = actor({"row": [r.row for r in records], "id": [r.id for r in records], "text": texts})
+    remote = [_result(dict(zip(columns, values, strict=True))) for values in zip(*columns.values(), strict=True)]
+    assert [getattr(r, "error", None) for r in remote] == [getattr(r, "error", None) for r in results]
+    assert [r.quotes for r in remote if hasattr(r, "quotes")] == [r.quotes for r in results if hasattr(r, "quotes")]
 
 
 def test_batch_undecodable_text_is_one_error_row_in_every_format(tmp_path):
