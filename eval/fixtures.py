@@ -83,10 +83,36 @@ def find_occurrence(text: str, needle: str, occurrence: int) -> int:
     return start
 
 
+_REQUIRED = object()
+
+
+def _field(raw: dict[str, Any], key: str, kinds: type | tuple[type, ...], where: str, default: Any = _REQUIRED) -> Any:
+    """`raw[key]` if it has the JSON type the format asks for; a FixtureError naming both otherwise."""
+    if key not in raw:
+        if default is _REQUIRED:
+            raise FixtureError(f"{where}: needs '{key}'")
+        return default
+    value = raw[key]
+    allowed = kinds if isinstance(kinds, tuple) else (kinds,)
+    if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+        names = " or ".join("null" if k is type(None) else k.__name__ for k in allowed)
+        raise FixtureError(f"{where}: '{key}' must be {names}, got {value!r}")
+    return value
+
+
+def _strings(raw: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    values = _field(raw, key, list, where, [])
+    if not all(isinstance(v, str) and v for v in values):
+        raise FixtureError(f"{where}: '{key}' must be a list of non-empty strings, got {values!r}")
+    return tuple(values)
+
+
 def _span(raw: Any, text: str, where: str) -> Span | None:
     if raw is None:
         return None
-    span = Span(str(raw["text"]), int(raw["start"]), int(raw["end"]))
+    if not isinstance(raw, dict):
+        raise FixtureError(f"{where}: must be an object with text, start and end, got {raw!r}")
+    span = Span(_field(raw, "text", str, where), _field(raw, "start", int, where), _field(raw, "end", int, where))
     try:
         span.check(text, where)
     except ValueError as error:
@@ -95,45 +121,51 @@ def _span(raw: Any, text: str, where: str) -> Span | None:
 
 
 def parse_quote(raw: dict[str, Any], text: str, article_id: str, index: int) -> GoldQuote:
-    """Turn one annotated quote into a `GoldQuote`, failing with the article id and quote."""
-    where = f"article {article_id!r}, quote {index}"
+    """Turn one annotated quote into a `GoldQuote`, failing with the article id and quote (0-based index)."""
+    where = f"article {article_id!r}, quote {index + 1}"
+    if not isinstance(raw, dict):
+        raise FixtureError(f"{where}: must be an object, got {raw!r}")
     if not isinstance(raw.get("text"), str) or not raw["text"]:
         raise FixtureError(f"{where}: 'text' must be a non-empty string, got {raw.get('text')!r}")
     stance = raw.get("stance")
     if stance not in STANCES:
         raise FixtureError(f"{where}: stance must be one of {STANCES}, got {stance!r}")
-    occurrence = int(raw.get("occurrence", 1))
-    start = find_occurrence(text, raw["text"], occurrence)
+    speaker = _field(raw, "speaker", (str, type(None)), where)
+    if speaker == "":
+        raise FixtureError(f"{where}: 'speaker' is empty; use null for a quote without a source")
+    occurrence = _field(raw, "occurrence", int, where, 1)
+    start = find_occurrence(text, raw["text"], occurrence) if occurrence >= 1 else -1
     if start < 0:
         raise FixtureError(f"{where}: text {raw['text']!r} (occurrence {occurrence}) is not in the article")
     return GoldQuote(
         text=raw["text"],
         start=start,
         end=start + len(raw["text"]),
-        speaker=raw.get("speaker"),
+        speaker=speaker,
         stance=stance,
-        aliases=tuple(raw.get("speaker_aliases", ())),
-        optional=bool(raw.get("optional", False)),
-        speaker_optional=bool(raw.get("speaker_optional", False)),
-        note=str(raw.get("note", "")),
+        aliases=_strings(raw, "speaker_aliases", where),
+        optional=_field(raw, "optional", bool, where, False),
+        speaker_optional=_field(raw, "speaker_optional", bool, where, False),
+        note=_field(raw, "note", str, where, ""),
         mention=_span(raw.get("mention"), text, f"{where} mention"),
         cue=_span(raw.get("cue"), text, f"{where} cue"),
-        phenomena=tuple(raw.get("phenomena", ())),
+        phenomena=_strings(raw, "phenomena", where),
     )
 
 
 def parse_article(data: dict[str, Any], path: Path | None = None) -> GoldArticle:
     """Build a `GoldArticle` from one JSON object in the ANNOTATION.md format."""
-    article_id = data.get("id")
-    if not isinstance(article_id, str) or not isinstance(data.get("text"), str):
-        raise FixtureError(f"{path or 'article'}: needs string fields 'id' and 'text'")
-    quotes = [parse_quote(raw, data["text"], article_id, i) for i, raw in enumerate(data.get("quotes", []))]
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("text"), str):
+        raise FixtureError(f"{path or 'article'}: needs to be an object with string fields 'id' and 'text'")
+    article_id = data["id"]
+    raw_quotes = _field(data, "quotes", list, f"article {article_id!r}", [])
+    quotes = [parse_quote(raw, data["text"], article_id, i) for i, raw in enumerate(raw_quotes)]
     quotes.sort(key=lambda q: (q.start, q.end))
     return GoldArticle(
         id=article_id,
         text=data["text"],
         quotes=quotes,
-        non_quotes=list(data.get("non_quotes", [])),
+        non_quotes=list(_strings(data, "non_quotes", f"article {article_id!r}")),
         source=str(data.get("source", "")),
         path=path,
     )

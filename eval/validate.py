@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterable
+from itertools import combinations
 from pathlib import Path
 
 from quotestance.model.marks import find_marked_spans
@@ -38,6 +39,11 @@ def article_problems(article: GoldArticle, words: tuple[int, int] | None = None)
                      >= MATCH_THRESHOLD for s in marked)
         if not inside:
             problems.append(f"quote {quote.text[:60]!r} is not inside quotation marks")
+    for first, second in combinations(article.quotes, 2):  # sorted by (start, end)
+        if (first.start, first.end) == (second.start, second.end):
+            problems.append(f"quote {first.text[:60]!r} is annotated twice")
+        elif first.start <= second.start < first.end < second.end:
+            problems.append(f"quotes {first.text[:40]!r} and {second.text[:40]!r} cross (quotes nest or stay apart)")
     for text in non_quotes:
         if text not in article.text:
             problems.append(f"non_quote {text!r} does not occur in the article")
