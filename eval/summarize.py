@@ -137,6 +137,8 @@ def articles_from_rows(rows: Iterable[Mapping[str, Any]], source: str = "output"
 
 
 def _row_quotes(row: Mapping[str, Any]) -> list[Quote]:
+    if "error" in row and "quotes" not in row and "quote_count" not in row:
+        raise ValueError("an error row of a batch job's errors file, not an analysed article")
     if "quotes" in row:
         return [Quote.from_dict(quote) for quote in row["quotes"]]
     if row.get("quote_index") is None:

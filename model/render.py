@@ -337,6 +337,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     else:
         documents, failed = _documents(args.files, args.model, args.batch_size)
     if not documents:
+        print("quotestance: error: no articles to render (the inputs were unreadable or empty)", file=sys.stderr)
         return 1
     page = documents_to_html(documents, args.title)
     if target is None:

@@ -74,9 +74,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from quotestance.eval.scorer import score
     from quotestance.model.registry import load_analyzer
 
+    models = args.model or [DEFAULT_MODEL]
+    if len(set(models)) < len(models):
+        raise ValueError(f"--model names a model twice ({', '.join(models)}): results are kept per model")
+    if args.report and Path(args.report).exists() and not Path(args.report).is_dir():
+        raise FileExistsError(f"--report {args.report}: a file, not a folder; the report is a folder of files")
     articles = read_articles(args.paths)
     results, predictions = {}, {}
-    for model in args.model or [DEFAULT_MODEL]:
+    for model in models:
         analyzer = load_analyzer(model)
         predictions[model] = predict(articles, analyzer, batch_size=args.batch_size)
         results[model] = score(articles, predictions[model])

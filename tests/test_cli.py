@@ -85,3 +85,13 @@ def test_cli_analyze_skips_an_unreadable_file_and_writes_the_others_as_one_json_
 def test_cli_eval_refuses_a_folder_without_annotated_articles(tmp_path, capsys):
     assert main(["eval", str(tmp_path), "--model", "rules"]) == 1
     assert "no annotated articles" in capsys.readouterr().err
+
+
+def test_cli_eval_checks_the_report_path_and_models_before_running(tiny_article, tmp_path, capsys):
+    report = tmp_path / "a.txt"
+    report.write_text("keep", encoding="utf-8")
+    assert main(["eval", str(tiny_article), "--model", "rules", "--report", str(report)]) == 1
+    assert main(["eval", str(tiny_article), "--model", "rules", "--model", "rules"]) == 1
+    captured = capsys.readouterr()
+    assert "a file, not a folder" in captured.err and "names a model twice" in captured.err
+    assert "quote F1" not in captured.out and report.read_text() == "keep"

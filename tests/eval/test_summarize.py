@@ -128,3 +128,10 @@ def test_summarize_cli_names_a_file_that_is_not_output(tiny_article, capsys):
     assert main(["summarize", str(tiny_article)]) == 1
     err = capsys.readouterr().err
     assert "tiny.json: row 1 is not `batch` or `analyze` output" in err
+
+
+def test_summarize_refuses_a_batch_errors_file(tmp_path, capsys):
+    errors = tmp_path / "out.jsonl.errors.jsonl"
+    errors.write_text('{"id": "x", "row": 2, "error": "empty text"}\n', encoding="utf-8")
+    assert main(["summarize", str(errors)]) == 1
+    assert "row 1 is not `batch` or `analyze` output" in capsys.readouterr().err
