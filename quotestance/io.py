@@ -91,6 +91,12 @@ def read_documents_file(name: str) -> list[Document]:
 
 
 def _document(value: Any, source: str, index: int) -> Document:
+    if isinstance(value, dict) and "quote_index" in value:
+        raise InputError(f"{source}: value {index} is a `batch --flat` row (one quote, no article text); "
+                         "render the articles themselves")
+    if isinstance(value, dict) and "text" in value and "quotes" not in value:
+        raise InputError(f"{source}: value {index} has an article text but no quotes: not analysed yet "
+                         "(a batch input? name a .txt file, or run `analyze --format jsonl` first)")
     if isinstance(value, dict) and "quotes" in value and "text" not in value:
         raise InputError(f"{source}: value {index} has quotes but no article text "
                          "(`batch` output? render the articles themselves)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections import defaultdict
@@ -232,3 +233,14 @@ def test_render_refuses_spans_that_do_not_match_the_text():
     doc = Document("d", '"Yes," Kim said.', [Quote("No", 1, 3, "Kim")])
     with pytest.raises(SpanError, match="does not match"):
         document_to_html(doc)
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ({"id": "a", "quote_index": 0, "quote_count": 1, "text": "Yes,", "start": 1, "end": 5}, "batch --flat"),
+    ({"id": "a", "text": '"Yes," Kim said.'}, "not analysed yet"),
+])
+def test_render_cli_refuses_rows_that_are_not_analysed_articles(tmp_path, capsys, row, message):
+    stored = tmp_path / "rows.jsonl"
+    stored.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert main(["render", str(stored), "-o", str(tmp_path / "page.html")]) == 1
+    assert message in capsys.readouterr().err and not (tmp_path / "page.html").exists()
