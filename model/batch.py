@@ -120,6 +120,8 @@ class _Job:
 
     def fail(self, records: Iterable[Record]) -> None:
         rows = [{"id": _key(r), "row": r.row, "error": r.error} for r in records]
+        if not rows:
+            return
         for row in rows:
             logger.warning("row %s (id %s): %s", row["row"], row["id"], row["error"])
         self.error_sink.write(rows)
