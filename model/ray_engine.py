@@ -30,8 +30,8 @@ class _AnalyzerActor:
         self.batch_size = batch_size
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
-        records = [Record(int(row), str(i), str(text)) for row, i, text in zip(batch["row"], batch["id"], batch["text"],
-                                                                             strict=True)]
+        columns = zip(batch["row"], batch["id"], batch["text"], strict=True)  # numpy values: make them plain
+        records = [Record(int(row), str(i), str(text)) for row, i, text in columns]
         results = analyse_records(self.analyzer, records, self.batch_size)
         # Plain strings in both columns ("" for none): every batch then has the same Arrow schema.
         return {"row": [r.row for r in records], "id": [r.id for r in records],
