@@ -9,6 +9,7 @@ tail, which `done_ids` cuts off before a resumed job carries on.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import sys
@@ -61,18 +62,22 @@ def _record(row: int, data: Any, text_field: str, id_field: str) -> Record:
 
 def _read_jsonl(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
     with path.open("rb") as handle:
-        for row, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            try:
-                data = json.loads(raw.rstrip(b"\r\n").decode("utf-8-sig" if row == 1 else "utf-8"))
-            except UnicodeDecodeError as error:
-                yield Record(row, None, error=f"line {row}: not UTF-8 at byte {error.start}")
-                continue
-            except json.JSONDecodeError as error:
-                yield Record(row, None, error=f"line {row}: invalid JSON ({_json_fault(error)})")
-                continue
-            yield _record(row, data, text_field, id_field)
+        yield from _jsonl_records(handle, text_field, id_field)
+
+
+def _jsonl_records(lines: Iterable[bytes], text_field: str, id_field: str) -> Iterator[Record]:
+    for row, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
+        try:
+            data = json.loads(raw.rstrip(b"\r\n").decode("utf-8-sig" if row == 1 else "utf-8"))
+        except UnicodeDecodeError as error:
+            yield Record(row, None, error=f"line {row}: not UTF-8 at byte {error.start}")
+            continue
+        except json.JSONDecodeError as error:
+            yield Record(row, None, error=f"line {row}: invalid JSON ({_json_fault(error)})")
+            continue
+        yield _record(row, data, text_field, id_field)
 
 
 def _json_fault(error: json.JSONDecodeError) -> str:
@@ -92,7 +97,7 @@ def _read_json(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
         raise BatchInputError(f"{path}: not UTF-8 at byte {error.start}") from None
     except json.JSONDecodeError as error:
         if error.msg == "Extra data":  # values one after another: JSON Lines
-            yield from _read_jsonl(path, text_field, id_field)
+            yield from _jsonl_records(io.BytesIO(raw), text_field, id_field)  # lines as the file gives them
             return
         raise BatchInputError(f"{path}: invalid JSON ({_json_fault(error)}, line {error.lineno})") from None
     for row, item in enumerate(data if isinstance(data, list) else [data], 1):
