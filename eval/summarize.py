@@ -41,6 +41,8 @@ UNKNOWN = "unknown"
 NO_SPEAKER = "(no speaker)"
 #: Speakers drawn in the per-speaker chart; the tables list all of them.
 CHART_SPEAKERS = 25
+#: What `write_summary` writes into its folder; `--force` is needed to replace any of them.
+SUMMARY_FILES = ("summary.md", "summary.json", "speakers.png", "groups.png")
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ class SpeakerDirectory:
             raise ValueError(f"{path}: not a JSON speaker registry ({error})") from None
         if not isinstance(entries, list):
             raise ValueError(f"{path}: expected a JSON list of speakers, got {type(entries).__name__}")
+        for number, entry in enumerate(entries, 1):
+            fault = _entry_fault(entry)
+            if fault:
+                raise ValueError(f"{path}: speaker {number} {fault}")
         return cls.from_entries(entries)
 
     @classmethod
@@ -82,6 +88,20 @@ class SpeakerDirectory:
         if speaker is None:
             return NO_SPEAKER
         return self.groups.get(normalize_name(speaker), UNKNOWN)
+
+
+def _entry_fault(entry: Any) -> str | None:
+    """Why a registry entry cannot be read, or None: a name, lists of names, a code."""
+    if not isinstance(entry, dict):
+        return f"is {type(entry).__name__}, not an object with a name"
+    if not isinstance(entry.get("name"), str):
+        return "has no name (a string)"
+    for key in ("aliases", "short"):
+        if not isinstance(entry.get(key, []), list) or not all(isinstance(n, str) for n in entry.get(key, [])):
+            return f"({entry['name']!r}): {key} must be a list of strings"
+    if not isinstance(entry.get("country", ""), (str, type(None))):
+        return f"({entry['name']!r}): country must be a string"
+    return None
 
 
 def _group(entry: Mapping[str, Any]) -> str:
@@ -285,7 +305,7 @@ def format_summary(summary: Summary, charts: bool = False) -> str:
 
 
 def write_summary(summary: Summary, directory: str | Path) -> Path:
-    """Write `summary.md` (with its charts), `summary.json`, `speakers.png` and `groups.png`.
+    """Write `SUMMARY_FILES`: `summary.md` (with its charts), `summary.json`, `speakers.png`, `groups.png`.
 
     Args:
         summary: What `summarize` returned.
@@ -327,15 +347,32 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
 def _cmd_summarize(args: argparse.Namespace) -> int:
     from quotestance.io import read_json_values
 
-    if args.output and (Path(args.output) / "summary.md").exists() and not args.force:
-        raise FileExistsError(f"{Path(args.output) / 'summary.md'} exists; pass --force to overwrite it")
+    if args.output and not args.force:
+        existing = [name for name in SUMMARY_FILES if (Path(args.output) / name).exists()]
+        if existing:
+            raise FileExistsError(f"{args.output} already holds {', '.join(existing)}; pass --force to overwrite")
     for name in args.files:
         if Path(name).suffix.lower() == ".parquet":
             raise ValueError(f"{name}: summarize reads JSON Lines; run `batch` with `-o OUTPUT.jsonl`")
-    articles = [article for name in args.files for article in articles_from_rows(read_json_values(name), name)]
+    files = _distinct_files(args.files)
+    articles = [article for name in files for article in articles_from_rows(read_json_values(name), name)]
     summary = summarize(articles, SpeakerDirectory.load(args.speakers), top=args.top)
     if args.output:
         print(f"summary written to {write_summary(summary, args.output)}", file=sys.stderr)
     else:
         print(format_summary(summary))
     return 0
+
+
+def _distinct_files(names: Sequence[str]) -> list[str]:
+    """The files in order, each once: a file named twice would count its articles twice."""
+    seen: set[str] = set()
+    distinct = []
+    for name in names:
+        key = name if name == "-" else str(Path(name).resolve())
+        if key in seen:
+            print(f"{name}: named more than once; read once", file=sys.stderr)
+            continue
+        seen.add(key)
+        distinct.append(name)
+    return distinct

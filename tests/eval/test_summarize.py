@@ -135,3 +135,32 @@ def test_summarize_refuses_a_batch_errors_file(tmp_path, capsys):
     errors.write_text('{"id": "x", "row": 2, "error": "empty text"}\n', encoding="utf-8")
     assert main(["summarize", str(errors)]) == 1
     assert "row 1 is not `batch` or `analyze` output" in capsys.readouterr().err
+
+
+def test_summarize_cli_refuses_to_overwrite_any_summary_file(batch, tmp_path, capsys):
+    out = tmp_path / "summary"
+    out.mkdir()
+    (out / "summary.json").write_text("{}", encoding="utf-8")
+    assert main(["summarize", str(batch), "-o", str(out)]) == 1
+    assert "summary.json" in capsys.readouterr().err and (out / "summary.json").read_text() == "{}"
+    assert main(["summarize", str(batch), "-o", str(out), "--force"]) == 0
+
+
+def test_summarize_cli_reads_a_file_named_twice_once(batch, capsys):
+    assert main(["summarize", str(batch)]) == 0
+    once = capsys.readouterr().out
+    assert main(["summarize", str(batch), str(batch.parent / ".." / batch.parent.name / batch.name)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == once and "named more than once" in captured.err
+
+
+@pytest.mark.parametrize("registry, fault", [
+    ([{"name": "Kim Jong Un", "country": "KP"}, {"country": "US"}], "speaker 2 has no name"),
+    (["Kim Jong Un"], "speaker 1 is str"),
+    ([{"name": "Kim Jong Un", "aliases": "Kim"}], "aliases must be a list of strings"),
+])
+def test_summarize_cli_names_a_broken_speaker_registry(batch, tmp_path, capsys, registry, fault):
+    path = tmp_path / "speakers.json"
+    path.write_text(json.dumps(registry), encoding="utf-8")
+    assert main(["summarize", str(batch), "--speakers", str(path)]) == 1
+    assert fault in capsys.readouterr().err
