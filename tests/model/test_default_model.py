@@ -15,7 +15,8 @@ pytestmark = pytest.mark.skipif(not default_model_available(), reason="no model 
 #: Floors a little under the shipped model's measured scores (model/default/README.md), so that a
 #: regression fails CI. The brief's targets are higher; the model card says where it falls short.
 FLOORS = {
-    "test": {"quote_f1": 0.98, "speaker_strict": 0.89, "attribution_f1": 0.88, "stance_macro_f1": 0.81},
+    # 19 articles since session 20 (v48: 0.992, 0.862, 0.854, 0.813); nine of them by writers unseen in training
+    "test": {"quote_f1": 0.98, "speaker_strict": 0.85, "attribution_f1": 0.84, "stance_macro_f1": 0.80},
     # the seed has 21 quotes and one of them `support`: its stance macro-F1 swings with that one quote
     # (v26, v44 and v48 get it right, 0.754, 0.886 and 0.893; v29, v36 and v47 do not, 0.501 to 0.534)
     "seed": {"quote_f1": 0.95, "speaker_strict": 0.89, "attribution_f1": 0.87, "stance_macro_f1": 0.75},
