@@ -305,7 +305,7 @@ def format_summary(summary: Summary, charts: bool = False) -> str:
 
 
 def write_summary(summary: Summary, directory: str | Path) -> Path:
-    """Write `SUMMARY_FILES`: `summary.md` (with its charts), `summary.json`, `speakers.png`, `groups.png`.
+    """Write `SUMMARY_FILES`: `summary.md` (with its charts), `summary.json` and the two charts.
 
     Args:
         summary: What `summarize` returned.
@@ -318,15 +318,14 @@ def write_summary(summary: Summary, directory: str | Path) -> Path:
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    markdown, data, speakers_png, groups_png = (directory / name for name in SUMMARY_FILES)
     speakers = dict(_ranked(summary.per_speaker)[:CHART_SPEAKERS])
     shown = f"top {CHART_SPEAKERS} " if len(summary.per_speaker) > CHART_SPEAKERS else ""
-    plot_stance_counts(speakers, directory / "speakers.png", f"stance per speaker ({shown}by quotes)")
-    plot_stance_counts(dict(_ranked(summary.per_group)), directory / "groups.png",
-                       "stance per country or organisation")
-    (directory / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False),
-                                            encoding="utf-8")
-    (directory / "summary.md").write_text(format_summary(summary, charts=True), encoding="utf-8")
-    return directory / "summary.md"
+    plot_stance_counts(speakers, speakers_png, f"stance per speaker ({shown}by quotes)")
+    plot_stance_counts(dict(_ranked(summary.per_group)), groups_png, "stance per country or organisation")
+    data.write_text(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    markdown.write_text(format_summary(summary, charts=True), encoding="utf-8")
+    return markdown
 
 
 # -- command line ------------------------------------------------------------------------------
