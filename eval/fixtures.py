@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quotestance.model.defaults import CONFIDENCE_KEYS, STANCES, Stance
+from quotestance.model.defaults import STANCES, Stance
 from quotestance.model.document import Document, Quote, Span
 
 
@@ -43,7 +43,7 @@ class GoldQuote:
         return ((self.speaker,) if self.speaker else ()) + self.aliases
 
     def to_quote(self) -> Quote:
-        """The annotation as a predicted `Quote` would carry it: certain stance, full confidence."""
+        """The annotation as a predicted `Quote` would carry it: certain stance, no confidences (none was given)."""
         return Quote(
             text=self.text,
             start=self.start,
@@ -53,7 +53,7 @@ class GoldQuote:
             cue=self.cue,
             stance=self.stance,
             stance_scores={label: float(label == self.stance) for label in STANCES},
-            confidence=dict.fromkeys(CONFIDENCE_KEYS, 1.0),
+            confidence={},
         )
 
 

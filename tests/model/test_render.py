@@ -244,3 +244,8 @@ def test_render_cli_refuses_rows_that_are_not_analysed_articles(tmp_path, capsys
     stored.write_text(json.dumps(row) + "\n", encoding="utf-8")
     assert main(["render", str(stored), "-o", str(tmp_path / "page.html")]) == 1
     assert message in capsys.readouterr().err and not (tmp_path / "page.html").exists()
+
+
+def test_render_of_gold_annotations_claims_no_confidence(seed_path):
+    page = document_to_html(_seed_document(seed_path))
+    assert "confidence: " not in page and "stance: " in page
