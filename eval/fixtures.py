@@ -6,6 +6,7 @@ validator) sees the same character offsets.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -84,6 +85,28 @@ def find_occurrence(text: str, needle: str, occurrence: int) -> int:
 
 
 _REQUIRED = object()
+#: The keys the readers understand (ANNOTATION.md's, this project's `source` and `non_quotes`, and
+#: what the generator adds); `validate` names any other key, as a misspelt one is silently ignored.
+ARTICLE_KEYS = frozenset({"id", "text", "quotes", "source", "non_quotes", "patterns"})
+QUOTE_KEYS = frozenset({"text", "speaker", "speaker_aliases", "stance", "occurrence", "optional", "speaker_optional",
+                        "note", "mention", "cue", "phenomena"})
+
+
+def unknown_keys(data: Any) -> list[str]:
+    """Keys of an article object and its quotes that no reader uses, as readable sentences."""
+    if not isinstance(data, dict):
+        return []
+    found = [(f"key {k!r}", k, ARTICLE_KEYS) for k in data if k not in ARTICLE_KEYS]
+    quotes = data.get("quotes") if isinstance(data.get("quotes"), list) else []
+    for number, quote in enumerate(quotes, 1):
+        if isinstance(quote, dict):
+            found += [(f"quote {number}: key {k!r}", k, QUOTE_KEYS) for k in quote if k not in QUOTE_KEYS]
+    return [f"{where} is unknown{_did_you_mean(key, known)}" for where, key, known in found]
+
+
+def _did_you_mean(key: str, known: frozenset[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _field(raw: dict[str, Any], key: str, kinds: type | tuple[type, ...], where: str, default: Any = _REQUIRED) -> Any:

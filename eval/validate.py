@@ -2,13 +2,14 @@
 
 Run as `python -m quotestance.eval.validate PATH...`; the test suite runs it over every
 fixture. Beyond what the reader enforces (quote texts found, labels valid), it checks that
-every quotation-mark span is either annotated or listed in `non_quotes`, and that every
-annotated quote sits inside marks.
+every quotation-mark span is either annotated or listed in `non_quotes`, that every
+annotated quote sits inside marks, and that no key is unknown (a misspelt one would be ignored).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Iterable
 from itertools import combinations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from quotestance.model.marks import find_marked_spans
 
-from .fixtures import FixtureError, GoldArticle, iter_article_files, read_article
+from .fixtures import FixtureError, GoldArticle, iter_article_files, read_article, unknown_keys
 from .scorer import MATCH_THRESHOLD, overlap, trim
 
 
@@ -64,7 +65,7 @@ def validate(paths: Iterable[str | Path], words: tuple[int, int] | None = None) 
         except FixtureError as error:
             report[str(path)] = [str(error)]
             continue
-        problems = article_problems(article, words)
+        problems = unknown_keys(json.loads(path.read_text(encoding="utf-8"))) + article_problems(article, words)
         if article.id in seen:
             problems.append(f"id {article.id!r} already used by {seen[article.id]}")
         seen[article.id] = path

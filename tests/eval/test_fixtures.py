@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from quotestance.eval.fixtures import FixtureError, parse_article, read_article
@@ -54,3 +56,15 @@ def test_validate_flags_a_quote_annotated_twice_and_quotes_that_cross():
     data = {"id": "a", "text": text, "quotes": [{**quote, "text": t} for t in texts]}
     problems = " ".join(article_problems(parse_article(data)))
     assert "annotated twice" in problems and "cross" in problems
+
+
+def test_validate_names_a_misspelt_key_that_the_reader_would_ignore(tmp_path, capsys):
+    from quotestance.cli import main
+
+    path = tmp_path / "a.json"
+    quote = {"text": "yes.", "speaker": "Kim Jong Un", "speaker_alias": ["Kim"], "stance": "neutral"}
+    path.write_text(json.dumps({"id": "a", "text": 'He said "yes."', "quotes": [quote], "nonquotes": []}))
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "quote 1: key 'speaker_alias' is unknown (did you mean 'speaker_aliases'?)" in out
+    assert "key 'nonquotes' is unknown (did you mean 'non_quotes'?)" in out
