@@ -92,15 +92,11 @@ QUOTE_KEYS = frozenset({"text", "speaker", "speaker_aliases", "stance", "occurre
                         "note", "mention", "cue", "phenomena"})
 
 
-def unknown_keys(data: Any) -> list[str]:
-    """Keys of an article object and its quotes that no reader uses, as readable sentences."""
-    if not isinstance(data, dict):
-        return []
+def unknown_keys(data: dict[str, Any]) -> list[str]:
+    """Keys of an article (JSON that `parse_article` accepted) and its quotes that no reader uses, as sentences."""
     found = [(f"key {k!r}", k, ARTICLE_KEYS) for k in data if k not in ARTICLE_KEYS]
-    quotes = data.get("quotes") if isinstance(data.get("quotes"), list) else []
-    for number, quote in enumerate(quotes, 1):
-        if isinstance(quote, dict):
-            found += [(f"quote {number}: key {k!r}", k, QUOTE_KEYS) for k in quote if k not in QUOTE_KEYS]
+    for number, quote in enumerate(data.get("quotes", []), 1):
+        found += [(f"quote {number}: key {k!r}", k, QUOTE_KEYS) for k in quote if k not in QUOTE_KEYS]
     return [f"{where} is unknown{_did_you_mean(key, known)}" for where, key, known in found]
 
 
@@ -196,11 +192,15 @@ def parse_article(data: dict[str, Any], path: Path | None = None) -> GoldArticle
 
 def read_article(path: Path) -> GoldArticle:
     """Read one annotated JSON file."""
+    return parse_article(read_article_json(path), Path(path))
+
+
+def read_article_json(path: Path) -> Any:
+    """The JSON value of an annotated file, unparsed (`validate` also checks its keys)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FixtureError(f"{path}: not valid UTF-8 JSON ({error})") from None
-    return parse_article(data, Path(path))
 
 
 def iter_article_files(paths: Iterable[str | Path]) -> Iterator[Path]:

@@ -9,7 +9,6 @@ annotated quote sits inside marks, and that no key is unknown (a misspelt one wo
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterable
 from itertools import combinations
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from quotestance.model.marks import find_marked_spans
 
-from .fixtures import FixtureError, GoldArticle, iter_article_files, read_article, unknown_keys
+from .fixtures import FixtureError, GoldArticle, iter_article_files, parse_article, read_article_json, unknown_keys
 from .scorer import MATCH_THRESHOLD, overlap, trim
 
 
@@ -61,11 +60,12 @@ def validate(paths: Iterable[str | Path], words: tuple[int, int] | None = None) 
     seen: dict[str, Path] = {}
     for path in iter_article_files(paths):
         try:
-            article = read_article(path)
+            data = read_article_json(path)
+            article = parse_article(data, path)
         except FixtureError as error:
             report[str(path)] = [str(error)]
             continue
-        problems = unknown_keys(json.loads(path.read_text(encoding="utf-8"))) + article_problems(article, words)
+        problems = unknown_keys(data) + article_problems(article, words)
         if article.id in seen:
             problems.append(f"id {article.id!r} already used by {seen[article.id]}")
         seen[article.id] = path
